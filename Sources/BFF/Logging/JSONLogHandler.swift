@@ -1,0 +1,127 @@
+import Foundation
+public import Logging
+
+/// Writes one JSON object per line to standard output: `timestamp`, `level`, `message`, `logger`,
+/// `request_id` (when the log comes from a request), then any other metadata.
+///
+/// Each record is a single `write(2)` of a whole line, so lines from concurrent tasks never interleave.
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    public var logLevel: Logger.Level
+    private let label: String
+    private let sink: @Sendable (String) -> Void
+
+    /// - Parameter sink: where finished lines go; standard output unless a test captures them.
+    public init(label: String, level: Logger.Level, sink: @escaping @Sendable (String) -> Void = JSONLogHandler.writeToStandardOutput) {
+        self.label = label
+        self.logLevel = level
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        if let error = event.error { merged["error"] = .string("\(error)") }
+
+        var line = "{\"timestamp\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"message\":"
+        Self.appendJSONString("\(event.message)", to: &line)
+        line += ",\"logger\":"
+        Self.appendJSONString(label, to: &line)
+        // Hummingbird keys each request's logger with `hb.request.id`; Atrium sets it to the X-Request-ID value.
+        if let requestID = merged.removeValue(forKey: "hb.request.id") {
+            line += ",\"request_id\":"
+            Self.appendJSONString("\(requestID)", to: &line)
+        }
+        for key in merged.keys.sorted() {
+            let name = Self.reservedKeys.contains(key) ? "meta.\(key)" : key
+            line += ","
+            Self.appendJSONString(name, to: &line)
+            line += ":"
+            Self.appendJSON(merged[key]!, to: &line)
+        }
+        line += "}\n"
+        sink(line)
+    }
+
+    private static let reservedKeys: Set<String> = ["timestamp", "level", "message", "logger", "request_id"]
+
+    @Sendable public static func writeToStandardOutput(_ line: String) {
+        var line = line
+        line.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 {
+                    if written < 0 && errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-21T19:26:44.123Z`.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+    }
+
+    private static func appendJSON(_ value: Logger.Metadata.Value, to line: inout String) {
+        switch value {
+        case .string(let text):
+            appendJSONString(text, to: &line)
+        case .stringConvertible(let convertible):
+            appendJSONString(convertible.description, to: &line)
+        case .array(let values):
+            line += "["
+            for (index, element) in values.enumerated() {
+                if index > 0 { line += "," }
+                appendJSON(element, to: &line)
+            }
+            line += "]"
+        case .dictionary(let dictionary):
+            line += "{"
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { line += "," }
+                appendJSONString(key, to: &line)
+                line += ":"
+                appendJSON(dictionary[key]!, to: &line)
+            }
+            line += "}"
+        }
+    }
+
+    static func appendJSONString(_ text: String, to line: inout String) {
+        line += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line += "\""
+    }
+}

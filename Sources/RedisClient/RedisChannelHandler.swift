@@ -1,0 +1,84 @@
+public import NIOCore
+
+/// One command on the wire and the promise its reply completes.
+struct RedisRequest: Sendable {
+    var arguments: [[UInt8]]
+    var promise: EventLoopPromise<RESPValue>
+}
+
+/// Encodes commands with hiredis and matches replies, parsed by hiredis's reader, to requests in FIFO order.
+///
+/// Concurrent callers share the connection: their commands are pipelined and the replies come back in order.
+/// Anything that breaks that order (a malformed reply, an unsolicited reply, a timeout) closes the connection
+/// and fails every pending request, so no caller can ever receive another caller's reply.
+final class RedisChannelHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = RedisRequest
+    typealias OutboundOut = ByteBuffer
+
+    private let reader = HiredisReader()
+    private var pending = CircularBuffer<EventLoopPromise<RESPValue>>(initialCapacity: 16)
+    private var closedError: RedisError?
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let request = unwrapOutboundIn(data)
+        if let closedError {
+            request.promise.fail(closedError)
+            promise?.fail(closedError)
+            return
+        }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        HiredisCommandEncoder.encode(request.arguments, into: &buffer)
+        pending.append(request.promise)
+        context.write(wrapOutboundOut(buffer), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        do throws(RedisError) {
+            var feedError: RedisError?
+            buffer.withUnsafeReadableBytes { bytes in
+                do throws(RedisError) { try reader.feed(bytes) } catch { feedError = error }
+            }
+            if let feedError { throw feedError }
+            while let reply = try reader.next() {
+                guard let promise = pending.popFirst() else {
+                    throw RedisError(.protocolError, "reply received with no command waiting for it")
+                }
+                promise.succeed(reply)
+            }
+        } catch {
+            fail(context: context, error)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(context: context, error as? RedisError ?? RedisError(.connectionClosed, "connection error: \(type(of: error))"))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let error = closedError ?? RedisError(.connectionClosed, "connection closed by peer")
+        closedError = error
+        failPending(error)
+        context.fireChannelInactive()
+    }
+
+    private func fail(context: ChannelHandlerContext, _ error: RedisError) {
+        if closedError == nil { closedError = error }
+        failPending(error)
+        context.close(promise: nil)
+    }
+
+    private func failPending(_ error: RedisError) {
+        while let promise = pending.popFirst() {
+            promise.fail(error)
+        }
+    }
+}
+
+extension ByteBuffer: RESPByteSink {
+    mutating func writeRESP(_ bytes: UnsafeRawBufferPointer) { self.writeBytes(bytes) }
+}
+
+@available(*, unavailable)
+extension RedisChannelHandler: Sendable {}

@@ -1,0 +1,108 @@
+public import Logging
+public import NIOCore
+public import NIOPosix
+
+/// One TCP connection to Redis. Commands from many tasks may be in flight at once; they are pipelined.
+public final class RedisConnection: Sendable {
+    let channel: any Channel
+    private let commandTimeout: Duration
+
+    private init(channel: any Channel, commandTimeout: Duration) {
+        self.channel = channel
+        self.commandTimeout = commandTimeout
+    }
+
+    /// Opens a connection, then authenticates and selects the database the configuration names.
+    ///
+    /// - Throws: `RedisError.connectionFailed` when the TCP connect, `AUTH` or `SELECT` fails.
+    public static func connect(
+        _ configuration: RedisConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "atrium.redis")
+    ) async throws(RedisError) -> RedisConnection {
+        let bootstrap = ClientBootstrap(group: eventLoopGroup)
+            .connectTimeout(.init(configuration.connectTimeout))
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler())
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw RedisError(.connectionFailed, "connect to \(configuration.host):\(configuration.port) failed: \(error)")
+        }
+        let connection = RedisConnection(channel: channel, commandTimeout: configuration.commandTimeout)
+        do {
+            if let password = configuration.password {
+                if let username = configuration.username {
+                    _ = try await connection.send("AUTH", username, password)
+                } else {
+                    _ = try await connection.send("AUTH", password)
+                }
+            }
+            if configuration.database != 0 {
+                _ = try await connection.send("SELECT", configuration.database)
+            }
+        } catch {
+            await connection.close()
+            // The server's message (e.g. WRONGPASS) names no secret; keep it for the operator.
+            throw RedisError(.connectionFailed, "handshake with \(configuration.host):\(configuration.port) failed: \(error.message)")
+        }
+        logger.debug("redis connection open", metadata: ["redis.host": "\(configuration.host)", "redis.port": "\(configuration.port)"])
+        return connection
+    }
+
+    /// Whether the socket is still open. A closed connection never reopens; the pool replaces it.
+    public var isActive: Bool { channel.isActive }
+
+    /// Sends one command and waits for its reply.
+    ///
+    /// - Returns: the reply; a top-level error reply is thrown instead.
+    /// - Throws: `RedisError` with `.server` for an error reply, `.timeout`, `.connectionClosed` or `.protocolError`.
+    @discardableResult
+    public func send(_ command: String, _ arguments: any RESPArgument...) async throws(RedisError) -> RESPValue {
+        try await send(arguments: [command.respBytes] + arguments.map(\.respBytes))
+    }
+
+    /// Sends one command given as raw arguments (the command name first).
+    @discardableResult
+    public func send(arguments: [[UInt8]]) async throws(RedisError) -> RESPValue {
+        let reply = try await sendReturningErrors(arguments: arguments)
+        if case .error(let message) = reply { throw RedisError(.server, message) }
+        return reply
+    }
+
+    /// Sends one command and returns an error reply as `.error` instead of throwing it.
+    public func sendReturningErrors(arguments: [[UInt8]]) async throws(RedisError) -> RESPValue {
+        let promise = channel.eventLoop.makePromise(of: RESPValue.self)
+        let timeout = commandTimeout
+        let channel = self.channel
+        let timer = channel.eventLoop.scheduleTask(in: .init(timeout)) {
+            // Replies are matched to commands by order, so after a lost reply the connection is useless.
+            promise.fail(RedisError(.timeout, "no reply within \(timeout)"))
+            channel.close(promise: nil)
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            promise.fail(RedisError(.connectionClosed, "write failed: \(type(of: error))"))
+        }
+        channel.writeAndFlush(RedisRequest(arguments: arguments, promise: promise), promise: written)
+        do {
+            return try await promise.futureResult.get()
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw RedisError(.connectionClosed, "write failed: \(type(of: error))")
+        }
+    }
+
+    /// Closes the socket; pending commands fail with `.connectionClosed`.
+    public func close() async {
+        try? await channel.close()
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import BFF
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP server: /health, /ready and (in later releases) the portal, admin and webhook APIs.",
+        discussion: """
+            With neither REDIS_URL nor DATABASE_URL set it runs the embedded default (in-memory backends). \
+            SIGTERM or SIGINT stops accepting connections, lets in-flight requests finish, and exits 0.
+            """
+    )
+
+    func run() async throws {
+        let config = try loadConfiguration()
+        config.bootstrapLogging()
+        let logger = Logger(label: "atrium")
+        logger.info("starting atrium serve", metadata: ["config": "\(config)"])
+        if config.isEmbeddedDefault {
+            logger.notice("embedded default: in-memory backends; sandbox upstreams and demo accounts are not built yet")
+        }
+        let app = try await buildApplication(config: config, logger: logger)
+        try await app.runService()
+        logger.info("atrium serve stopped")
+    }
+}
+
+/// Parses the process environment; a bad value prints one line naming the variable and exits with code 2.
+func loadConfiguration() throws -> AtriumConfig {
+    do {
+        return try AtriumConfig(environment: ProcessInfo.processInfo.environment)
+    } catch {
+        FileHandle.standardError.write(Data("atrium: configuration error: \(error.description)\n".utf8))
+        throw ExitCode(2)
+    }
+}
