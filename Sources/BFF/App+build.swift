@@ -40,7 +40,10 @@ public func buildApplication(config: AtriumConfig, logger: Logger) async throws 
         onServerRunning: { channel in
             logger.info(
                 "atrium listening",
-                metadata: ["address": "\(channel.localAddress?.description ?? "?")", "mode": "\(config.isEmbeddedDefault ? "embedded" : "backends")"]
+                metadata: [
+                    "address": "\(channel.localAddress?.ipAddress ?? config.host):\(channel.localAddress?.port ?? config.port)",
+                    "mode": "\(config.isEmbeddedDefault ? "embedded" : "backends")",
+                ]
             )
             // A first round trip to each dependency, so a wrong URL or password shows in the log at start,
             // not at the first request. The server keeps running either way: /ready reports it.

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 public import NIOCore
 
 /// One command on the wire and the promise its reply completes.
@@ -17,8 +18,13 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let reader = HiredisReader()
+    private let condemned: NIOLockedValueBox<Bool>
     private var pending = CircularBuffer<EventLoopPromise<RESPValue>>(initialCapacity: 16)
     private var closedError: RedisError?
+
+    init(condemned: NIOLockedValueBox<Bool>) {
+        self.condemned = condemned
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
@@ -64,6 +70,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     }
 
     private func fail(context: ChannelHandlerContext, _ error: RedisError) {
+        condemned.withLockedValue { $0 = true }
         if closedError == nil { closedError = error }
         failPending(error)
         context.close(promise: nil)

@@ -1,4 +1,5 @@
 public import Logging
+import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOPosix
 
@@ -6,10 +7,14 @@ public import NIOPosix
 public final class RedisConnection: Sendable {
     let channel: any Channel
     private let commandTimeout: Duration
+    /// Set, from any thread, the moment the connection is condemned (timeout, protocol error), before the
+    /// asynchronous close completes: the pool must not hand it out in between.
+    private let condemned: NIOLockedValueBox<Bool>
 
-    private init(channel: any Channel, commandTimeout: Duration) {
+    private init(channel: any Channel, commandTimeout: Duration, condemned: NIOLockedValueBox<Bool>) {
         self.channel = channel
         self.commandTimeout = commandTimeout
+        self.condemned = condemned
     }
 
     /// Opens a connection, then authenticates and selects the database the configuration names.
@@ -20,13 +25,14 @@ public final class RedisConnection: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "atrium.redis")
     ) async throws(RedisError) -> RedisConnection {
+        let condemned = NIOLockedValueBox(false)
         let bootstrap = ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(.init(configuration.connectTimeout))
             .channelOption(.socketOption(.so_keepalive), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler())
+                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler(condemned: condemned))
                 }
             }
         let channel: any Channel
@@ -35,7 +41,7 @@ public final class RedisConnection: Sendable {
         } catch {
             throw RedisError(.connectionFailed, "connect to \(configuration.host):\(configuration.port) failed: \(error)")
         }
-        let connection = RedisConnection(channel: channel, commandTimeout: configuration.commandTimeout)
+        let connection = RedisConnection(channel: channel, commandTimeout: configuration.commandTimeout, condemned: condemned)
         do {
             if let password = configuration.password {
                 if let username = configuration.username {
@@ -57,7 +63,7 @@ public final class RedisConnection: Sendable {
     }
 
     /// Whether the socket is still open. A closed connection never reopens; the pool replaces it.
-    public var isActive: Bool { channel.isActive }
+    public var isActive: Bool { channel.isActive && !condemned.withLockedValue { $0 } }
 
     /// Sends one command and waits for its reply.
     ///
@@ -81,8 +87,10 @@ public final class RedisConnection: Sendable {
         let promise = channel.eventLoop.makePromise(of: RESPValue.self)
         let timeout = commandTimeout
         let channel = self.channel
+        let condemned = self.condemned
         let timer = channel.eventLoop.scheduleTask(in: .init(timeout)) {
             // Replies are matched to commands by order, so after a lost reply the connection is useless.
+            condemned.withLockedValue { $0 = true }
             promise.fail(RedisError(.timeout, "no reply within \(timeout)"))
             channel.close(promise: nil)
         }

@@ -13,7 +13,9 @@ struct GracefulShutdownTests {
     @Test func inFlightRequestFinishes() async throws {
         let logger = Logger(label: "test")
         let router = buildRouter(health: HealthController(checks: []))
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
         router.get("slow") { _, _ -> String in
+            startedContinuation.yield()
             try await Task.sleep(for: .milliseconds(500))
             return "finished"
         }
@@ -34,7 +36,10 @@ struct GracefulShutdownTests {
                 let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/slow"), timeout: .seconds(5))
                 return (response.status.code, String(buffer: try await response.body.collect(upTo: 1024)))
             }
-            try await Task.sleep(for: .milliseconds(150))
+            // Shut down only once the request is inside its handler: an accepted connection with no request
+            // yet is idle, and closing idle connections is exactly what a graceful shutdown should do.
+            var startedIterator = started.makeAsyncIterator()
+            _ = await startedIterator.next()
             await group.triggerGracefulShutdown()
             let (status, body) = try await request.value
             #expect(status == 200)

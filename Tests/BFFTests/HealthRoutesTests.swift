@@ -36,6 +36,21 @@ struct HealthRoutesTests {
         }
     }
 
+    @Test func liveUpstreamsAreProbedButNotRequired() async throws {
+        // Port 9 (discard) is closed on loopback: the SIM platform is down, the others are not configured.
+        let config = try AtriumConfig(environment: ["ATRIUM_UPSTREAMS": "live", "SIM_API_URL": "http://127.0.0.1:9", "SIM_AUTH_KEY": "k"])
+        let app = try await buildApplication(config: config, logger: Self.logger)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                let report = try JSONDecoder().decode(ReadyBody.self, from: Data(String(buffer: response.body).utf8))
+                let sim = try #require(report.checks.first { $0.name == "sim" })
+                #expect(sim.status == "down" && sim.backend == "http" && !sim.required)
+                #expect(report.checks.first { $0.name == "stripe" }?.status == "not_configured")
+            }
+        }
+    }
+
     @Test func unknownRouteIsAProblem() async throws {
         let app = try await buildApplication(config: AtriumConfig(), logger: Self.logger)
         try await app.test(.router) { client in

@@ -39,7 +39,7 @@ public struct HealthController<Context: RequestContext>: Sendable {
                     do {
                         result = try await withDeadline(timeout) { await check.run() }
                     } catch {
-                        result = .init(status: .down, backend: "unknown", detail: "no answer within \(timeout)")
+                        result = .init(.down, detail: "no answer within \(timeout)")
                     }
                     let elapsed = ContinuousClock.now - start
                     let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
@@ -49,7 +49,7 @@ public struct HealthController<Context: RequestContext>: Sendable {
                             name: check.name,
                             status: result.status,
                             required: check.required,
-                            backend: result.backend,
+                            backend: check.backend,
                             latencyMs: (millis * 100).rounded() / 100,
                             detail: result.detail
                         )
