@@ -7,6 +7,13 @@ struct RedisRequest: Sendable {
     var promise: EventLoopPromise<RESPValue>
 }
 
+/// What callers write into the channel: one command, or a batch that goes out contiguously in one buffer
+/// (a pipeline, or a `MULTI … EXEC` block that no other caller's command may interleave with).
+enum RedisOutbound: Sendable {
+    case single(RedisRequest)
+    case batch([RedisRequest])
+}
+
 /// Encodes commands with hiredis and matches replies, parsed by hiredis's reader, to requests in FIFO order.
 ///
 /// Concurrent callers share the connection: their commands are pipelined and the replies come back in order.
@@ -14,29 +21,50 @@ struct RedisRequest: Sendable {
 /// and fails every pending request, so no caller can ever receive another caller's reply.
 final class RedisChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = RedisRequest
+    typealias OutboundIn = RedisOutbound
     typealias OutboundOut = ByteBuffer
 
     private let reader = HiredisReader()
     private let condemned: NIOLockedValueBox<Bool>
     private var pending = CircularBuffer<EventLoopPromise<RESPValue>>(initialCapacity: 16)
     private var closedError: RedisError?
+    private var flushPending = false
 
     init(condemned: NIOLockedValueBox<Bool>) {
         self.condemned = condemned
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let request = unwrapOutboundIn(data)
+        let requests: [RedisRequest]
+        switch unwrapOutboundIn(data) {
+        case .single(let request): requests = [request]
+        case .batch(let batch): requests = batch
+        }
         if let closedError {
-            request.promise.fail(closedError)
+            for request in requests { request.promise.fail(closedError) }
             promise?.fail(closedError)
             return
         }
-        var buffer = context.channel.allocator.buffer(capacity: 64)
-        HiredisCommandEncoder.encode(request.arguments, into: &buffer)
-        pending.append(request.promise)
+        var buffer = context.channel.allocator.buffer(capacity: 64 * requests.count)
+        for request in requests {
+            HiredisCommandEncoder.encode(request.arguments, into: &buffer)
+            pending.append(request.promise)
+        }
         context.write(wrapOutboundOut(buffer), promise: promise)
+    }
+
+    /// Coalesces flushes: callers on other threads each write and flush, and each of those arrives as its own
+    /// event-loop task. Deferring the flush to a task queued behind them sends every write that arrived
+    /// meanwhile in one syscall, which is where a pipelined client's throughput comes from.
+    func flush(context: ChannelHandlerContext) {
+        guard !flushPending else { return }
+        flushPending = true
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let (handler, context) = loopBound.value
+            handler.flushPending = false
+            context.flush()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

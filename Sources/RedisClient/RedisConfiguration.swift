@@ -7,8 +7,10 @@ public struct RedisConfiguration: Sendable, Hashable {
     public var username: String?
     public var password: String?
     public var database: Int
-    /// Connections in the pool; each one pipelines many concurrent commands.
+    /// Shared connections in the pool; each one pipelines many concurrent commands.
     public var poolSize: Int
+    /// At most this many connections lent out whole, for blocking commands and `WATCH`.
+    public var maxDedicatedConnections: Int
     public var connectTimeout: Duration
     public var commandTimeout: Duration
     /// Longest wait between reconnect attempts after Redis became unreachable.
@@ -21,6 +23,7 @@ public struct RedisConfiguration: Sendable, Hashable {
         password: String? = nil,
         database: Int = 0,
         poolSize: Int = 2,
+        maxDedicatedConnections: Int = 32,
         connectTimeout: Duration = .seconds(2),
         commandTimeout: Duration = .seconds(5),
         maxReconnectBackoff: Duration = .seconds(2)
@@ -31,6 +34,7 @@ public struct RedisConfiguration: Sendable, Hashable {
         self.password = password
         self.database = database
         self.poolSize = poolSize
+        self.maxDedicatedConnections = maxDedicatedConnections
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         self.maxReconnectBackoff = maxReconnectBackoff

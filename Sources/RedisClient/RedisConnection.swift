@@ -71,42 +71,77 @@ public final class RedisConnection: Sendable {
     /// - Throws: `RedisError` with `.server` for an error reply, `.timeout`, `.connectionClosed` or `.protocolError`.
     @discardableResult
     public func send(_ command: String, _ arguments: any RESPArgument...) async throws(RedisError) -> RESPValue {
-        try await send(arguments: [command.respBytes] + arguments.map(\.respBytes))
+        try await send(RedisCommand(command, arguments: arguments))
     }
 
-    /// Sends one command given as raw arguments (the command name first).
+    /// Sends one command and waits for its reply, throwing an error reply.
+    ///
+    /// - Parameter timeout: overrides the command timeout (a blocking command needs its block time plus margin).
     @discardableResult
-    public func send(arguments: [[UInt8]]) async throws(RedisError) -> RESPValue {
-        let reply = try await sendReturningErrors(arguments: arguments)
+    public func send(_ command: RedisCommand, timeout: Duration? = nil) async throws(RedisError) -> RESPValue {
+        let replies = try await write([command], timeout: timeout ?? commandTimeout)
+        guard let reply = replies.first else { throw RedisError(.unexpectedReply, "no reply") }
         if case .error(let message) = reply { throw RedisError(.server, message) }
         return reply
     }
 
-    /// Sends one command and returns an error reply as `.error` instead of throwing it.
-    public func sendReturningErrors(arguments: [[UInt8]]) async throws(RedisError) -> RESPValue {
-        let promise = channel.eventLoop.makePromise(of: RESPValue.self)
-        let timeout = commandTimeout
+    /// Sends many commands in one write and one flush, and returns their replies in order.
+    ///
+    /// Error replies are returned as `.error` in their slot rather than thrown, so one failing command does not
+    /// hide the others' results. Other callers' commands may come before or after the batch, never inside it.
+    public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
+        try await write(commands, timeout: commandTimeout)
+    }
+
+    /// Runs the commands atomically in `MULTI … EXEC` and returns `EXEC`'s replies.
+    ///
+    /// - Throws: `.server` with `EXECABORT …` when Redis rejected a command while queueing (nothing ran).
+    public func transaction(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
+        let replies = try await write([RedisCommand("MULTI")] + commands + [RedisCommand("EXEC")], timeout: commandTimeout)
+        guard let exec = replies.last else { throw RedisError(.unexpectedReply, "no EXEC reply") }
+        switch exec {
+        case .array(let results): return results
+        case .error(let message): throw RedisError(.server, message)
+        case .null: throw RedisError(.server, "EXECABORT transaction aborted")
+        default: throw RedisError(.unexpectedReply, "EXEC answered \(exec)")
+        }
+    }
+
+    private func write(_ commands: [RedisCommand], timeout: Duration) async throws(RedisError) -> [RESPValue] {
+        guard !commands.isEmpty else { return [] }
+        let eventLoop = channel.eventLoop
+        let requests = commands.map { RedisRequest(arguments: $0.arguments, promise: eventLoop.makePromise(of: RESPValue.self)) }
+        let last = requests[requests.count - 1].promise
         let channel = self.channel
         let condemned = self.condemned
-        let timer = channel.eventLoop.scheduleTask(in: .init(timeout)) {
+        // Replies come in order, so the last reply arriving means every reply arrived.
+        let timer = eventLoop.scheduleTask(in: .init(timeout)) {
             // Replies are matched to commands by order, so after a lost reply the connection is useless.
             condemned.withLockedValue { $0 = true }
-            promise.fail(RedisError(.timeout, "no reply within \(timeout)"))
+            let error = RedisError(.timeout, "no reply within \(timeout)")
+            for request in requests { request.promise.fail(error) }
             channel.close(promise: nil)
         }
-        promise.futureResult.whenComplete { _ in timer.cancel() }
-        let written = channel.eventLoop.makePromise(of: Void.self)
+        last.futureResult.whenComplete { _ in timer.cancel() }
+        let written = eventLoop.makePromise(of: Void.self)
         written.futureResult.whenFailure { error in
-            promise.fail(RedisError(.connectionClosed, "write failed: \(type(of: error))"))
+            let failure = RedisError(.connectionClosed, "write failed: \(type(of: error))")
+            for request in requests { request.promise.fail(failure) }
         }
-        channel.writeAndFlush(RedisRequest(arguments: arguments, promise: promise), promise: written)
-        do {
-            return try await promise.futureResult.get()
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            throw RedisError(.connectionClosed, "write failed: \(type(of: error))")
+        let outbound: RedisOutbound = requests.count == 1 ? .single(requests[0]) : .batch(requests)
+        channel.writeAndFlush(outbound, promise: written)
+        var replies: [RESPValue] = []
+        replies.reserveCapacity(requests.count)
+        for request in requests {
+            do {
+                replies.append(try await request.promise.futureResult.get())
+            } catch let error as RedisError {
+                throw error
+            } catch {
+                throw RedisError(.connectionClosed, "\(type(of: error))")
+            }
         }
+        return replies
     }
 
     /// Closes the socket; pending commands fail with `.connectionClosed`.

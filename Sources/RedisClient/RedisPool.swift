@@ -12,9 +12,10 @@ public import NIOPosix
 /// so the process recovers on its own once Redis is back.
 public final class RedisPool: Sendable {
     public let configuration: RedisConfiguration
-    private let eventLoopGroup: any EventLoopGroup
-    private let logger: Logger
+    let eventLoopGroup: any EventLoopGroup
+    let logger: Logger
     private let state: NIOLockedValueBox<State>
+    let dedicated: DedicatedConnections
 
     private enum Slot {
         case empty
@@ -40,6 +41,7 @@ public final class RedisPool: Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.state = NIOLockedValueBox(State(slots: Array(repeating: .empty, count: max(1, configuration.poolSize))))
+        self.dedicated = DedicatedConnections(limit: configuration.maxDedicatedConnections)
     }
 
     /// Sends one command on a pooled connection.
@@ -47,13 +49,23 @@ public final class RedisPool: Sendable {
     /// - Throws: `RedisError`: `.server` for an error reply; `.unavailable`/`.connectionFailed` when Redis cannot be reached.
     @discardableResult
     public func send(_ command: String, _ arguments: any RESPArgument...) async throws(RedisError) -> RESPValue {
-        try await connection().send(arguments: [command.respBytes] + arguments.map(\.respBytes))
+        try await connection().send(RedisCommand(command, arguments: arguments))
     }
 
-    /// Sends one command given as raw arguments (the command name first).
+    /// Sends one command on a pooled connection.
     @discardableResult
-    public func send(arguments: [[UInt8]]) async throws(RedisError) -> RESPValue {
-        try await connection().send(arguments: arguments)
+    public func send(_ command: RedisCommand) async throws(RedisError) -> RESPValue {
+        try await connection().send(command)
+    }
+
+    /// Sends the commands in one write on one connection; error replies stay in their slots as `.error`.
+    public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
+        try await connection().pipeline(commands)
+    }
+
+    /// Runs the commands atomically in `MULTI … EXEC` on one connection and returns `EXEC`'s replies.
+    public func transaction(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
+        try await connection().transaction(commands)
     }
 
     /// A live connection from the pool, opening one if its slot is empty.
@@ -145,6 +157,7 @@ public final class RedisPool: Sendable {
 
     /// Closes every connection; later commands fail with `.poolClosed`.
     public func close() async {
+        await dedicated.close()
         let slots = state.withLockedValue { state in
             state.closed = true
             defer { state.slots = state.slots.map { _ in .empty } }
