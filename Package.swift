@@ -75,6 +75,7 @@ let package = Package(
             name: "atrium",
             dependencies: [
                 "BFF",
+                "RedisClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -78,14 +78,19 @@ public func buildRouter(health: HealthController<AppRequestContext>) -> Router<A
 struct Dependencies {
     var services: [any Service] = []
     var checks: [DependencyCheck] = []
+    /// The read-through cache for upstream reads: Redis-backed (shared by every process) or in memory.
+    /// The portal and admin routes that read through it arrive with their issues.
+    let cache: Cache
 
     init(config: AtriumConfig, logger: Logger) {
         if let redis = config.redis {
             let pool = RedisPool(configuration: redis, logger: logger)
             services.append(RedisPoolService(pool: pool))
             checks.append(.redis(pool))
+            cache = Cache(store: RedisCacheStore(pool: pool), policies: config.cachePolicies, logger: logger)
         } else {
             checks.append(.memory("redis"))
+            cache = Cache(store: MemoryCacheStore(), policies: config.cachePolicies, logger: logger)
         }
         if let database = config.database {
             let client = PostgresClient(configuration: .init(database), backgroundLogger: logger)

@@ -8,12 +8,12 @@ final class HiredisReader {
 
     init() {
         // redisReaderCreate only fails on out-of-memory, where continuing makes no sense.
-        guard let reader = redisReaderCreate() else { fatalError("hiredis: redisReaderCreate failed (out of memory)") }
+        guard let reader = chiredis_reader_create() else { fatalError("hiredis: redisReaderCreate failed (out of memory)") }
         self.reader = reader
     }
 
     deinit {
-        redisReaderFree(reader)
+        chiredis_reader_free(reader)
     }
 
     /// Appends bytes received from the socket.

@@ -22,10 +22,12 @@ func expect(_ condition: Bool, _ message: @autoclosure () -> String, line: Int =
 
 /// Records how often the upstream was called; can be made to fail or to wait at a gate.
 final class Upstream: Sendable {
-    private let state = NIOLockedValueBox((calls: 0, value: "v1", failing: false))
+    private let state = NIOLockedValueBox((calls: 0, value: "v1", failing: false, gateOpen: true))
     var calls: Int { state.withLockedValue { $0.calls } }
     func set(value: String) { state.withLockedValue { $0.value = value } }
     func set(failing: Bool) { state.withLockedValue { $0.failing = failing } }
+    /// While closed, loads wait (so a test can decide when the single upstream call ends).
+    func set(gateOpen: Bool) { state.withLockedValue { $0.gateOpen = gateOpen } }
 
     struct Down: Error {}
 
@@ -35,6 +37,7 @@ final class Upstream: Sendable {
             return (state.value, state.failing)
         }
         if delay > .zero { try await Task.sleep(for: delay) }
+        while !state.withLockedValue({ $0.gateOpen }) { try await Task.sleep(for: .milliseconds(5)) }
         if failing { throw Down() }
         return value
     }
@@ -48,6 +51,7 @@ final class CountingObserver: CacheObserver {
     func miss(_ resource: CacheResource) { bump("miss") }
     func stale(_ resource: CacheResource, reason: CacheStaleReason) { bump("stale.\(reason.rawValue)") }
     func load(_ resource: CacheResource, succeeded: Bool, duration: Duration) { bump(succeeded ? "load.ok" : "load.failed") }
+    func coalesced(_ resource: CacheResource) { bump("coalesced") }
 }
 
 public enum CacheConformance {
@@ -134,13 +138,17 @@ public enum CacheConformance {
             try expect(try await store.get(CacheKey(scope: bob, resource: .cases)) != nil, "bob's entry removed")
         },
         CacheCheck(description: "an entry is gone once its last stale window has passed") { make in
-            // A real clock and a short life: Redis expires keys by its own time.
+            // A real clock and a short life: Redis expires keys by its own time. Polled, not timed.
             let store = try await make(.system, 1)[0]
             let key = CacheKey(scope: scope(), resource: .simUsage)
-            try await store.set(key, entry("short", clock: .system, ttl: 150), tags: [])
+            try await store.set(key, entry("short", clock: .system, ttl: 1_000), tags: [])
             try expect(try await store.get(key) != nil, "not stored")
-            try await Task.sleep(for: .milliseconds(400))
-            try expect(try await store.get(key) == nil, "outlived its expiry")
+            var gone = false
+            for _ in 0..<50 where !gone {
+                try await Task.sleep(for: .milliseconds(100))
+                gone = try await store.get(key) == nil
+            }
+            try expect(gone, "still there 5 s after its 1 s life")
         },
     ]
 
@@ -171,27 +179,37 @@ public enum CacheConformance {
         },
         CacheCheck(description: "single-flight: concurrent misses make one upstream call and share its value") { make in
             let (clock, _) = CacheClock.manual()
-            let cache = Cache(store: try await make(clock, 1)[0], clock: clock)
+            let observer = CountingObserver()
+            let cache = Cache(store: try await make(clock, 1)[0], clock: clock, observer: observer)
             let upstream = Upstream()
+            upstream.set(gateOpen: false)
             let key = CacheKey(scope: scope(), resource: .catalog)
             let values = try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<50 { group.addTask { try await cache.fetch(key) { try await upstream.load(delay: .milliseconds(200)) }.value } }
+                for _ in 0..<50 { group.addTask { try await cache.fetch(key) { try await upstream.load() }.value } }
+                // The one load ends only after the other 49 requests have joined it.
+                for _ in 0..<1000 where observer.count("coalesced") < 49 { try await Task.sleep(for: .milliseconds(5)) }
+                upstream.set(gateOpen: true)
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
             try expect(values.count == 50 && values.allSatisfy { $0 == "v1" }, "values \(Set(values))")
-            try expect(upstream.calls == 1, "upstream called \(upstream.calls) times")
+            try expect(upstream.calls == 1 && observer.count("coalesced") == 49, "upstream called \(upstream.calls) times")
         },
         CacheCheck(description: "single-flight shares a failure, and a failure is not cached") { make in
             let (clock, _) = CacheClock.manual()
-            let cache = Cache(store: try await make(clock, 1)[0], clock: clock)
+            let observer = CountingObserver()
+            let cache = Cache(store: try await make(clock, 1)[0], clock: clock, observer: observer)
             let upstream = Upstream()
             upstream.set(failing: true)
+            upstream.set(gateOpen: false)
             let key = CacheKey(scope: scope(), resource: .cases)
-            let failures = await withTaskGroup(of: Bool.self) { group in
+            let failures = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<20 {
-                    group.addTask { (try? await cache.fetch(key) { try await upstream.load(delay: .milliseconds(200)) }) == nil }
+                    group.addTask { (try? await cache.fetch(key) { try await upstream.load() }) == nil }
                 }
-                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+                // The one load ends only after the other 19 requests have joined it.
+                for _ in 0..<1000 where observer.count("coalesced") < 19 { try await Task.sleep(for: .milliseconds(5)) }
+                upstream.set(gateOpen: true)
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
             try expect(failures == 20 && upstream.calls == 1, "failures \(failures), calls \(upstream.calls)")
             upstream.set(failing: false)

@@ -31,9 +31,16 @@ struct Sandbox: NotBuiltYet {
     static let arrivesWith = "the provider adapters and sandbox, issue #5"
 }
 
-struct Bench: NotBuiltYet {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print one JSON line of figures (not built yet).")
-    static let arrivesWith = "the Redis client, cache and queue issues, #3 and #4"
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks that print one JSON line of figures.",
+        subcommands: [BenchRedis.self, Queue.self]
+    )
+
+    struct Queue: NotBuiltYet {
+        static let configuration = CommandConfiguration(abstract: "Job queue enqueue/drain/latency (not built yet).")
+        static let arrivesWith = "the job queue, issue #4"
+    }
 }
 
 struct QueueCommand: ParsableCommand {

@@ -36,6 +36,13 @@ struct AtriumConfigTests {
         #expect(!config.isEmbeddedDefault)
     }
 
+    @Test func cacheTTLsOverrideTheDefaults() throws {
+        let config = try AtriumConfig(environment: ["ATRIUM_CACHE_TTLS": "invoices=30, sim-usage=5"])
+        #expect(config.cachePolicies[.invoices].ttl == .seconds(30))
+        #expect(config.cachePolicies[.simUsage].ttl == .seconds(5))
+        #expect(config.cachePolicies[.catalog].ttl == .seconds(600))
+    }
+
     @Test func emptyValuesCountAsUnset() throws {
         let config = try AtriumConfig(environment: ["REDIS_URL": "", "ATRIUM_PORT": " "])
         #expect(config.redis == nil && config.port == 8080)
@@ -58,6 +65,9 @@ struct AtriumConfigTests {
         (["ATRIUM_LOG_FORMAT": "xml"], "ATRIUM_LOG_FORMAT"),
         (["ATRIUM_CORS_ORIGINS": "portal.example.com"], "ATRIUM_CORS_ORIGINS"),
         (["ATRIUM_UPSTREAMS": "mock"], "ATRIUM_UPSTREAMS"),
+        (["ATRIUM_CACHE_TTLS": "invoices"], "ATRIUM_CACHE_TTLS"),
+        (["ATRIUM_CACHE_TTLS": "bills=90"], "ATRIUM_CACHE_TTLS"),
+        (["ATRIUM_CACHE_TTLS": "invoices=0"], "ATRIUM_CACHE_TTLS"),
         (["ATRIUM_UPSTREAMS": "live"], "ATRIUM_UPSTREAMS"),
         (["ATRIUM_UPSTREAMS": "live", "STRIPE_API_BASE": "https://api.stripe.test"], "STRIPE_API_KEY"),
         (["ATRIUM_UPSTREAMS": "live", "WHMCS_URL": "gopher://x", "WHMCS_IDENTIFIER": "i", "WHMCS_SECRET": "s"], "WHMCS_URL"),

@@ -112,7 +112,10 @@ public final class Cache: Sendable {
     ) -> Task<CacheEntry, any Error> {
         let box = flights
         return box.withLockedValue { running in
-            if let flight = running[key.rawValue] { return flight }
+            if let flight = running[key.rawValue] {
+                observer.coalesced(key.resource)
+                return flight
+            }
             let task = Task { [store, policies, clock, observer, logger] in
                 defer { _ = box.withLockedValue { $0.removeValue(forKey: key.rawValue) } }
                 let start = ContinuousClock.now

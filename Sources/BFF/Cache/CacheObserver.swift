@@ -8,6 +8,8 @@ public protocol CacheObserver: Sendable {
     func load(_ resource: CacheResource, succeeded: Bool, duration: Duration)
     /// The store failed (Redis down); the request went to the upstream instead.
     func storeError(_ resource: CacheResource)
+    /// A request joined an upstream load already running for its key instead of starting another.
+    func coalesced(_ resource: CacheResource)
 }
 
 public enum CacheStaleReason: String, Sendable {
@@ -20,6 +22,7 @@ extension CacheObserver {
     public func stale(_ resource: CacheResource, reason: CacheStaleReason) {}
     public func load(_ resource: CacheResource, succeeded: Bool, duration: Duration) {}
     public func storeError(_ resource: CacheResource) {}
+    public func coalesced(_ resource: CacheResource) {}
 }
 
 public struct NoCacheObserver: CacheObserver {

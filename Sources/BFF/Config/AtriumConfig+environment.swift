@@ -50,6 +50,9 @@ extension AtriumConfig {
             }
             self.logFormat = parsed
         }
+        if let ttls = value("ATRIUM_CACHE_TTLS") {
+            self.cachePolicies = CachePolicies(overrides: try Self.parseCacheTTLs(ttls))
+        }
         if let origins = value("ATRIUM_CORS_ORIGINS") {
             self.corsOrigins = try Self.parseOrigins(origins)
         }
@@ -120,6 +123,23 @@ extension AtriumConfig {
         guard components.user == nil, components.password == nil else {
             throw ConfigError(variable, "must not carry credentials in the URL; use the credential variables")
         }
+    }
+
+    /// `invoices=90,catalog=600`: seconds per resource, 1 to 86400.
+    private static func parseCacheTTLs(_ text: String) throws(ConfigError) -> [CacheResource: Duration] {
+        var overrides: [CacheResource: Duration] = [:]
+        let names = CacheResource.allCases.map(\.rawValue).joined(separator: ", ")
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let resource = CacheResource(rawValue: parts[0]) else {
+                throw ConfigError("ATRIUM_CACHE_TTLS", "'\(item.prefix(40))' is not resource=seconds (resources: \(names))")
+            }
+            guard let seconds = Int(parts[1]), (1...86_400).contains(seconds) else {
+                throw ConfigError("ATRIUM_CACHE_TTLS", "TTL for \(resource.rawValue) must be whole seconds from 1 to 86400")
+            }
+            overrides[resource] = .seconds(seconds)
+        }
+        return overrides
     }
 
     private static func parseOrigins(_ text: String) throws(ConfigError) -> [String] {

@@ -17,6 +17,8 @@ public struct AtriumConfig: Sendable {
     public var jwtSecret: Secret?
     public var passwordPepper: Secret?
     public var corsOrigins: [String]
+    /// Freshness per cached resource: the design's defaults, overridden by `ATRIUM_CACHE_TTLS`.
+    public var cachePolicies: CachePolicies
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
 
@@ -34,6 +36,7 @@ public struct AtriumConfig: Sendable {
         jwtSecret: Secret? = nil,
         passwordPepper: Secret? = nil,
         corsOrigins: [String] = [],
+        cachePolicies: CachePolicies = CachePolicies(),
         logLevel: Logger.Level = .info,
         logFormat: LogFormat = .json
     ) {
@@ -45,6 +48,7 @@ public struct AtriumConfig: Sendable {
         self.jwtSecret = jwtSecret
         self.passwordPepper = passwordPepper
         self.corsOrigins = corsOrigins
+        self.cachePolicies = cachePolicies
         self.logLevel = logLevel
         self.logFormat = logFormat
     }
