@@ -70,11 +70,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         do throws(RedisError) {
-            var feedError: RedisError?
-            buffer.withUnsafeReadableBytes { bytes in
-                do throws(RedisError) { try reader.feed(bytes) } catch { feedError = error }
-            }
-            if let feedError { throw feedError }
+            try reader.feed(buffer)
             while let reply = try reader.next() {
                 guard let promise = pending.popFirst() else {
                     throw RedisError(.protocolError, "reply received with no command waiting for it")
@@ -108,6 +104,17 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         while let promise = pending.popFirst() {
             promise.fail(error)
         }
+    }
+}
+
+extension HiredisReader {
+    /// Appends the readable bytes of a buffer received from the socket.
+    func feed(_ buffer: ByteBuffer) throws(RedisError) {
+        var failure: RedisError?
+        buffer.withUnsafeReadableBytes { bytes in
+            do throws(RedisError) { try feed(bytes) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 }
 

@@ -140,11 +140,7 @@ final class RedisPushHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         do throws(RedisError) {
-            var feedError: RedisError?
-            buffer.withUnsafeReadableBytes { bytes in
-                do throws(RedisError) { try reader.feed(bytes) } catch { feedError = error }
-            }
-            if let feedError { throw feedError }
+            try reader.feed(buffer)
             while let reply = try reader.next() { replies.yield(reply) }
         } catch {
             replies.finish(throwing: error)

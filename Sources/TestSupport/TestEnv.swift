@@ -20,6 +20,13 @@ public enum TestEnv {
         }
     }
 
+    /// A pool to the test Redis, with settings adjusted for one test.
+    public static func redisPool(_ adjust: (inout RedisConfiguration) -> Void = { _ in }) throws -> RedisPool {
+        var config = try redis
+        adjust(&config)
+        return RedisPool(configuration: config)
+    }
+
     /// A key prefix unique to one test, so concurrent tests never share keys.
     public static func uniquePrefix(_ name: String = #function) -> String {
         "t:\(name.prefix(24)):\(UUID().uuidString.prefix(8))"

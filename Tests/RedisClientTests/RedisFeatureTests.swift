@@ -7,14 +7,8 @@ import Testing
 struct RedisFeatureTests {
     let prefix = TestEnv.uniquePrefix()
 
-    func makePool(_ adjust: (inout RedisConfiguration) -> Void = { _ in }) throws -> RedisPool {
-        var config = try TestEnv.redis
-        adjust(&config)
-        return RedisPool(configuration: config)
-    }
-
     @Test func pipelineReturnsRepliesInOrderWithErrorsInTheirSlots() async throws {
-        let pool = try makePool()
+        let pool = try TestEnv.redisPool()
         let key = "\(prefix):p"
         let replies = try await pool.pipeline([
             RedisCommand("SET", key, "1"),
@@ -37,7 +31,7 @@ struct RedisFeatureTests {
     }
 
     @Test func concurrentPipelinesDoNotInterleave() async throws {
-        let pool = try makePool { $0.poolSize = 1 }
+        let pool = try TestEnv.redisPool { $0.poolSize = 1 }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<50 {
                 group.addTask {
@@ -52,7 +46,7 @@ struct RedisFeatureTests {
     }
 
     @Test func transactionIsAtomicAndAbortsOnQueueErrors() async throws {
-        let pool = try makePool()
+        let pool = try TestEnv.redisPool()
         let key = "\(prefix):tx"
         let results = try await pool.transaction([RedisCommand("INCRBY", key, 5), RedisCommand("INCRBY", key, 7), RedisCommand("GET", key)])
         #expect(results.first == .integer(5))
@@ -68,7 +62,7 @@ struct RedisFeatureTests {
     }
 
     @Test func scriptsRunBySHAAndReloadAfterAFlush() async throws {
-        let pool = try makePool()
+        let pool = try TestEnv.redisPool()
         let script = RedisScript("return {KEYS[1], ARGV[1], redis.call('INCR', KEYS[1])}")
         #expect(script.sha1.count == 40)
         let key = "\(prefix):script"
@@ -85,7 +79,7 @@ struct RedisFeatureTests {
     }
 
     @Test func blockingCommandsDoNotStarveThePool() async throws {
-        let pool = try makePool { $0.poolSize = 1 }
+        let pool = try TestEnv.redisPool { $0.poolSize = 1 }
         let source = "\(prefix):source"
         let destination = "\(prefix):destination"
         let blocked = Task {
@@ -105,7 +99,7 @@ struct RedisFeatureTests {
     }
 
     @Test func dedicatedConnectionsAreBoundedAndReused() async throws {
-        let pool = try makePool { $0.maxDedicatedConnections = 2 }
+        let pool = try TestEnv.redisPool { $0.maxDedicatedConnections = 2 }
         let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
             for _ in 0..<8 {
                 group.addTask {
@@ -123,7 +117,7 @@ struct RedisFeatureTests {
     }
 
     @Test func publishAndSubscribe() async throws {
-        let pool = try makePool()
+        let pool = try TestEnv.redisPool()
         let channel = "\(prefix):events"
         let subscriber = RedisSubscriber(configuration: try TestEnv.redis, channels: [channel], patterns: ["\(prefix):p.*"])
         var events = subscriber.events.makeAsyncIterator()

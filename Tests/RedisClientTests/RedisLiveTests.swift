@@ -7,14 +7,8 @@ import Testing
 struct RedisLiveTests {
     let prefix = TestEnv.uniquePrefix()
 
-    func makePool(_ adjust: (inout RedisConfiguration) -> Void = { _ in }) throws -> RedisPool {
-        var config = try TestEnv.redis
-        adjust(&config)
-        return RedisPool(configuration: config)
-    }
-
     @Test func pingSetGetDel() async throws {
-        let pool = try makePool()
+        let pool = try TestEnv.redisPool()
         #expect(try await pool.send("PING") == .simpleString("PONG"))
         let key = "\(prefix):greeting"
         #expect(try await pool.send("SET", key, "hello") == .simpleString("OK"))
@@ -25,7 +19,7 @@ struct RedisLiveTests {
     }
 
     @Test func binaryValuesRoundTrip() async throws {
-        let pool = try makePool()
+        let pool = try TestEnv.redisPool()
         let key = "\(prefix):binary"
         let value: [UInt8] = [0, 13, 10, 255, 0, 42] + Array(repeating: 7, count: 100_000)
         try await pool.send("SET", key, value)
@@ -35,7 +29,7 @@ struct RedisLiveTests {
     }
 
     @Test func errorReplyIsTypedAndConnectionStaysUsable() async throws {
-        let pool = try makePool()
+        let pool = try TestEnv.redisPool()
         let key = "\(prefix):list"
         let connection = try await pool.connection()
         try await connection.send("RPUSH", key, "a")
@@ -51,7 +45,7 @@ struct RedisLiveTests {
     }
 
     @Test func concurrentCommandsArePipelinedAndMatchedInOrder() async throws {
-        let pool = try makePool()
+        let pool = try TestEnv.redisPool()
         let key = "\(prefix):counter"
         let results = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
             for index in 0..<2000 {
@@ -73,7 +67,7 @@ struct RedisLiveTests {
     }
 
     @Test func commandTimeoutIsTypedAndThePoolRecovers() async throws {
-        let pool = try makePool {
+        let pool = try TestEnv.redisPool {
             $0.commandTimeout = .milliseconds(200)
             $0.poolSize = 1
         }
@@ -85,13 +79,13 @@ struct RedisLiveTests {
     }
 
     @Test func selectsTheDatabaseOfTheURL() async throws {
-        let pool = try makePool { $0.database = 5 }
+        let pool = try TestEnv.redisPool { $0.database = 5 }
         #expect(try await pool.send("CLIENT", "INFO").string?.contains(" db=5 ") == true)
         await pool.close()
     }
 
     @Test func failedAuthIsConnectionFailedAndHidesThePassword() async throws {
-        let pool = try makePool { $0.password = "wrong-password-value" }
+        let pool = try TestEnv.redisPool { $0.password = "wrong-password-value" }
         let error = await #expect(throws: RedisError.self) { try await pool.send("PING") }
         #expect(error?.code == .connectionFailed)
         #expect(error.map { !"\($0)".contains("wrong-password-value") } == true)
@@ -99,7 +93,7 @@ struct RedisLiveTests {
     }
 
     @Test func closedPoolRefusesCommands() async throws {
-        let pool = try makePool()
+        let pool = try TestEnv.redisPool()
         try await pool.send("PING")
         await pool.close()
         let error = await #expect(throws: RedisError.self) { try await pool.send("PING") }
