@@ -75,39 +75,51 @@ final class HiredisReader {
     }
 }
 
-/// Encodes one command as RESP with hiredis's binary-safe `redisFormatCommandArgv`.
-enum HiredisCommandEncoder {
-    static func encode(_ arguments: [[UInt8]], into buffer: inout some RESPByteSink) {
-        // All arguments in one contiguous block, so no pointer escapes the closures below. The trailing 0
-        // keeps the base address non-nil when every argument is empty.
-        var block: [UInt8] = []
-        block.reserveCapacity(arguments.reduce(1) { $0 + $1.count })
-        var offsets: [Int] = []
-        var lengths: [Int] = []
+/// Encodes commands as RESP with hiredis's binary-safe `redisFormatCommandArgv`.
+///
+/// hiredis needs every argument's address at once, so the arguments are copied into one contiguous block;
+/// the block and the pointer arrays are kept between calls (one encoder per connection, used on its event
+/// loop only), so encoding allocates nothing once warm but hiredis's own output buffer.
+struct HiredisCommandEncoder {
+    private var block: [UInt8] = []
+    private var offsets: [Int] = []
+    private var lengths: [Int] = []
+    private var argv: [UnsafePointer<CChar>?] = []
+
+    init() {}
+
+    mutating func encode(_ arguments: [[UInt8]], into buffer: inout some RESPByteSink) {
+        block.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
         for argument in arguments {
             offsets.append(block.count)
             lengths.append(argument.count)
             block.append(contentsOf: argument)
         }
+        // The trailing 0 keeps the base address non-nil when every argument is empty.
         block.append(0)
+        let count = arguments.count
         block.withUnsafeBufferPointer { blockPointer in
             let base = UnsafeRawPointer(blockPointer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var argv: [UnsafePointer<CChar>?] = offsets.map { base + $0 }
+            argv.removeAll(keepingCapacity: true)
+            for offset in offsets { argv.append(base + offset) }
             argv.withUnsafeMutableBufferPointer { argvPointer in
                 lengths.withUnsafeBufferPointer { lengthPointer in
                     var output: UnsafeMutablePointer<CChar>?
-                    let count = redisFormatCommandArgv(
-                        &output,
-                        Int32(arguments.count),
-                        argvPointer.baseAddress,
-                        lengthPointer.baseAddress
-                    )
-                    guard let output, count > 0 else { fatalError("hiredis: redisFormatCommandArgv failed (out of memory)") }
+                    let written = redisFormatCommandArgv(&output, Int32(count), argvPointer.baseAddress, lengthPointer.baseAddress)
+                    guard let output, written > 0 else { fatalError("hiredis: redisFormatCommandArgv failed (out of memory)") }
                     defer { redisFreeCommand(output) }
-                    buffer.writeRESP(UnsafeRawBufferPointer(start: output, count: Int(count)))
+                    buffer.writeRESP(UnsafeRawBufferPointer(start: output, count: Int(written)))
                 }
             }
         }
+    }
+
+    /// Encodes one command with a fresh encoder.
+    static func encode(_ arguments: [[UInt8]], into buffer: inout some RESPByteSink) {
+        var encoder = HiredisCommandEncoder()
+        encoder.encode(arguments, into: &buffer)
     }
 }
 

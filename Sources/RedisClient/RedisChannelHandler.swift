@@ -1,17 +1,46 @@
 import NIOConcurrencyHelpers
 public import NIOCore
 
-/// One command on the wire and the promise its reply completes.
-struct RedisRequest: Sendable {
-    var arguments: [[UInt8]]
-    var promise: EventLoopPromise<RESPValue>
+/// What callers write into the channel: one command and the promise its reply completes, or a batch that
+/// goes out contiguously in one buffer (a pipeline, or a `MULTI … EXEC` block that no other caller's command
+/// may interleave with) and completes one promise with all its replies.
+enum RedisOutbound: Sendable {
+    case single(arguments: [[UInt8]], promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)
+    case batch(commands: [RedisCommand], promise: EventLoopPromise<[RESPValue]>, deadline: NIODeadline)
+
+    func fail(_ error: RedisError) {
+        switch self {
+        case .single(_, let promise, _): promise.fail(error)
+        case .batch(_, let promise, _): promise.fail(error)
+        }
+    }
 }
 
-/// What callers write into the channel: one command, or a batch that goes out contiguously in one buffer
-/// (a pipeline, or a `MULTI … EXEC` block that no other caller's command may interleave with).
-enum RedisOutbound: Sendable {
-    case single(RedisRequest)
-    case batch([RedisRequest])
+/// A reply, or a batch of replies, still owed to a caller, in wire order.
+private enum PendingReply {
+    case single(EventLoopPromise<RESPValue>)
+    case batch(BatchReplies)
+
+    func fail(_ error: RedisError) {
+        switch self {
+        case .single(let promise): promise.fail(error)
+        case .batch(let batch): batch.promise.fail(error)
+        }
+    }
+}
+
+/// Replies collected for one batch; lives on the event loop only.
+private final class BatchReplies {
+    let expected: Int
+    var replies: [RESPValue]
+    let promise: EventLoopPromise<[RESPValue]>
+
+    init(expected: Int, promise: EventLoopPromise<[RESPValue]>) {
+        self.expected = expected
+        self.replies = []
+        self.replies.reserveCapacity(expected)
+        self.promise = promise
+    }
 }
 
 /// Encodes commands with hiredis and matches replies, parsed by hiredis's reader, to requests in FIFO order.
@@ -26,7 +55,12 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     private let reader = HiredisReader()
     private let condemned: NIOLockedValueBox<Bool>
-    private var pending = CircularBuffer<EventLoopPromise<RESPValue>>(initialCapacity: 16)
+    /// Owed replies in wire order, each with the time by which it must have arrived.
+    private var pending = CircularBuffer<(reply: PendingReply, deadline: NIODeadline)>(initialCapacity: 16)
+    /// One timer per connection, armed for the oldest owed reply: replies arrive in order, so only the head
+    /// can be late first. (A timer per command cost a heap insert and cancel each, a tenth of the CPU.)
+    private var deadlineTimer: Scheduled<Void>?
+    private var encoder = HiredisCommandEncoder()
     private var closedError: RedisError?
     private var flushPending = false
 
@@ -35,22 +69,44 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let requests: [RedisRequest]
-        switch unwrapOutboundIn(data) {
-        case .single(let request): requests = [request]
-        case .batch(let batch): requests = batch
-        }
+        let outbound = unwrapOutboundIn(data)
         if let closedError {
-            for request in requests { request.promise.fail(closedError) }
+            outbound.fail(closedError)
             promise?.fail(closedError)
             return
         }
-        var buffer = context.channel.allocator.buffer(capacity: 64 * requests.count)
-        for request in requests {
-            HiredisCommandEncoder.encode(request.arguments, into: &buffer)
-            pending.append(request.promise)
+        var buffer: ByteBuffer
+        switch outbound {
+        case .single(let arguments, let reply, let deadline):
+            buffer = context.channel.allocator.buffer(capacity: 64)
+            encoder.encode(arguments, into: &buffer)
+            pending.append((.single(reply), deadline))
+        case .batch(let commands, let replies, let deadline):
+            buffer = context.channel.allocator.buffer(capacity: 64 * commands.count)
+            for command in commands { encoder.encode(command.arguments, into: &buffer) }
+            pending.append((.batch(BatchReplies(expected: commands.count, promise: replies)), deadline))
         }
+        if deadlineTimer == nil { armDeadlineTimer(context: context) }
         context.write(wrapOutboundOut(buffer), promise: promise)
+    }
+
+    /// Checks the oldest owed reply at its deadline; if it is still owed, the connection is condemned.
+    private func armDeadlineTimer(context: ChannelHandlerContext) {
+        guard let head = pending.first else {
+            deadlineTimer = nil
+            return
+        }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        deadlineTimer = context.eventLoop.scheduleTask(deadline: head.deadline) {
+            let (handler, context) = loopBound.value
+            handler.deadlineTimer = nil
+            guard let head = handler.pending.first else { return }
+            if head.deadline <= .now() {
+                handler.fail(context: context, RedisError(.timeout, "no reply within the command timeout"))
+            } else {
+                handler.armDeadlineTimer(context: context)
+            }
+        }
     }
 
     /// Coalesces flushes: callers on other threads each write and flush, and each of those arrives as its own
@@ -72,10 +128,19 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         do throws(RedisError) {
             try reader.feed(buffer)
             while let reply = try reader.next() {
-                guard let promise = pending.popFirst() else {
+                switch pending.first?.reply {
+                case .single(let promise):
+                    pending.removeFirst()
+                    promise.succeed(reply)
+                case .batch(let batch):
+                    batch.replies.append(reply)
+                    if batch.replies.count == batch.expected {
+                        pending.removeFirst()
+                        batch.promise.succeed(batch.replies)
+                    }
+                case nil:
                     throw RedisError(.protocolError, "reply received with no command waiting for it")
                 }
-                promise.succeed(reply)
             }
         } catch {
             fail(context: context, error)
@@ -101,8 +166,10 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     }
 
     private func failPending(_ error: RedisError) {
-        while let promise = pending.popFirst() {
-            promise.fail(error)
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        while let owed = pending.popFirst() {
+            owed.reply.fail(error)
         }
     }
 }

@@ -3,11 +3,15 @@ public struct RedisCommand: Sendable, Hashable {
     public var arguments: [[UInt8]]
 
     public init(_ name: String, _ arguments: any RESPArgument...) {
-        self.arguments = [name.respBytes] + arguments.map(\.respBytes)
+        self.init(name, arguments: arguments)
     }
 
     public init(_ name: String, arguments: [any RESPArgument]) {
-        self.arguments = [name.respBytes] + arguments.map(\.respBytes)
+        var all: [[UInt8]] = []
+        all.reserveCapacity(arguments.count + 1)
+        all.append(name.respBytes)
+        for argument in arguments { all.append(argument.respBytes) }
+        self.arguments = all
     }
 
     public init(rawArguments: [[UInt8]]) {

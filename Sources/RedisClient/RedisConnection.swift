@@ -79,8 +79,9 @@ public final class RedisConnection: Sendable {
     /// - Parameter timeout: overrides the command timeout (a blocking command needs its block time plus margin).
     @discardableResult
     public func send(_ command: RedisCommand, timeout: Duration? = nil) async throws(RedisError) -> RESPValue {
-        let replies = try await write([command], timeout: timeout ?? commandTimeout)
-        guard let reply = replies.first else { throw RedisError(.unexpectedReply, "no reply") }
+        let promise = channel.eventLoop.makePromise(of: RESPValue.self)
+        let deadline = NIODeadline.now() + .init(timeout ?? commandTimeout)
+        let reply = try await submit(.single(arguments: command.arguments, promise: promise, deadline: deadline), promise.futureResult)
         if case .error(let message) = reply { throw RedisError(.server, message) }
         return reply
     }
@@ -90,14 +91,17 @@ public final class RedisConnection: Sendable {
     /// Error replies are returned as `.error` in their slot rather than thrown, so one failing command does not
     /// hide the others' results. Other callers' commands may come before or after the batch, never inside it.
     public func pipeline(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
-        try await write(commands, timeout: commandTimeout)
+        guard !commands.isEmpty else { return [] }
+        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+        let deadline = NIODeadline.now() + .init(commandTimeout)
+        return try await submit(.batch(commands: commands, promise: promise, deadline: deadline), promise.futureResult)
     }
 
     /// Runs the commands atomically in `MULTI … EXEC` and returns `EXEC`'s replies.
     ///
     /// - Throws: `.server` with `EXECABORT …` when Redis rejected a command while queueing (nothing ran).
     public func transaction(_ commands: [RedisCommand]) async throws(RedisError) -> [RESPValue] {
-        let replies = try await write([RedisCommand("MULTI")] + commands + [RedisCommand("EXEC")], timeout: commandTimeout)
+        let replies = try await pipeline([RedisCommand("MULTI")] + commands + [RedisCommand("EXEC")])
         guard let exec = replies.last else { throw RedisError(.unexpectedReply, "no EXEC reply") }
         switch exec {
         case .array(let results): return results
@@ -107,41 +111,22 @@ public final class RedisConnection: Sendable {
         }
     }
 
-    private func write(_ commands: [RedisCommand], timeout: Duration) async throws(RedisError) -> [RESPValue] {
-        guard !commands.isEmpty else { return [] }
-        let eventLoop = channel.eventLoop
-        let requests = commands.map { RedisRequest(arguments: $0.arguments, promise: eventLoop.makePromise(of: RESPValue.self)) }
-        let last = requests[requests.count - 1].promise
+    /// Writes `outbound` and waits for `reply`. The channel handler condemns the connection if the reply
+    /// misses the deadline the outbound carries.
+    private func submit<Reply: Sendable>(_ outbound: RedisOutbound, _ reply: EventLoopFuture<Reply>) async throws(RedisError) -> Reply {
         let channel = self.channel
-        let condemned = self.condemned
-        // Replies come in order, so the last reply arriving means every reply arrived.
-        let timer = eventLoop.scheduleTask(in: .init(timeout)) {
-            // Replies are matched to commands by order, so after a lost reply the connection is useless.
-            condemned.withLockedValue { $0 = true }
-            let error = RedisError(.timeout, "no reply within \(timeout)")
-            for request in requests { request.promise.fail(error) }
-            channel.close(promise: nil)
-        }
-        last.futureResult.whenComplete { _ in timer.cancel() }
-        let written = eventLoop.makePromise(of: Void.self)
+        let written = channel.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenFailure { error in
-            let failure = RedisError(.connectionClosed, "write failed: \(type(of: error))")
-            for request in requests { request.promise.fail(failure) }
+            outbound.fail(RedisError(.connectionClosed, "write failed: \(type(of: error))"))
         }
-        let outbound: RedisOutbound = requests.count == 1 ? .single(requests[0]) : .batch(requests)
         channel.writeAndFlush(outbound, promise: written)
-        var replies: [RESPValue] = []
-        replies.reserveCapacity(requests.count)
-        for request in requests {
-            do {
-                replies.append(try await request.promise.futureResult.get())
-            } catch let error as RedisError {
-                throw error
-            } catch {
-                throw RedisError(.connectionClosed, "\(type(of: error))")
-            }
+        do {
+            return try await reply.get()
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw RedisError(.connectionClosed, "\(type(of: error))")
         }
-        return replies
     }
 
     /// Closes the socket; pending commands fail with `.connectionClosed`.

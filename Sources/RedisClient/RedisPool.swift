@@ -12,6 +12,10 @@ public import NIOPosix
 /// so the process recovers on its own once Redis is back.
 public final class RedisPool: Sendable {
     public let configuration: RedisConfiguration
+    /// Every shared and dedicated connection of the pool lives on this one event loop.
+    public let eventLoop: any EventLoop
+    /// Runs tasks on ``eventLoop``: callers that prefer it talk to Redis without a thread hop.
+    public let taskExecutor: EventLoopTaskExecutor
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     private let state: NIOLockedValueBox<State>
@@ -38,7 +42,11 @@ public final class RedisPool: Sendable {
         logger: Logger = Logger(label: "atrium.redis")
     ) {
         self.configuration = configuration
-        self.eventLoopGroup = eventLoopGroup
+        // One loop for all connections: replies for callers pinned to it never cross threads, and a
+        // pipelined connection gains nothing from sharing its writes across loops.
+        self.eventLoop = eventLoopGroup.next()
+        self.taskExecutor = EventLoopTaskExecutor(eventLoop: eventLoop)
+        self.eventLoopGroup = eventLoop
         self.logger = logger
         self.state = NIOLockedValueBox(State(slots: Array(repeating: .empty, count: max(1, configuration.poolSize))))
         self.dedicated = DedicatedConnections(limit: configuration.maxDedicatedConnections)

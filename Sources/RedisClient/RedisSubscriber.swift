@@ -123,6 +123,7 @@ final class RedisPushHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let reader = HiredisReader()
+    private var encoder = HiredisCommandEncoder()
     private let replies: AsyncThrowingStream<RESPValue, any Error>.Continuation
 
     init(replies: AsyncThrowingStream<RESPValue, any Error>.Continuation) {
@@ -132,7 +133,7 @@ final class RedisPushHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         var buffer = context.channel.allocator.buffer(capacity: 64)
         for command in unwrapOutboundIn(data) {
-            HiredisCommandEncoder.encode(command.arguments, into: &buffer)
+            encoder.encode(command.arguments, into: &buffer)
         }
         context.write(wrapOutboundOut(buffer), promise: promise)
     }

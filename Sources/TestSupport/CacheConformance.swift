@@ -219,7 +219,8 @@ public enum CacheConformance {
         CacheCheck(description: "stale-while-revalidate serves STALE once past the TTL and refreshes in the background") { make in
             let (clock, advance) = CacheClock.manual()
             let observer = CountingObserver()
-            let cache = Cache(store: try await make(clock, 1)[0], clock: clock, observer: observer)
+            let store = try await make(clock, 1)[0]
+            let cache = Cache(store: store, clock: clock, observer: observer)
             let upstream = Upstream()
             let key = CacheKey(scope: scope(), resource: .simUsage)
             _ = try await cache.fetch(key) { try await upstream.load() }
@@ -227,16 +228,16 @@ public enum CacheConformance {
             advance(.seconds(45))  // TTL 30 s, stale-while-revalidate 30 s more
             let stale = try await cache.fetch(key) { try await upstream.load() }
             try expect(stale.status == .stale && stale.value == "v1", "got \(stale.status) \(stale.value)")
-            var refreshed: CacheResult<String>?
-            for _ in 0..<100 {
-                let result = try await cache.fetch(key) { try await upstream.load() }
-                if result.status == .hit {
-                    refreshed = result
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(20))
+            // Watch the store, not the cache: polling through the cache would itself start refreshes.
+            var landed = false
+            for _ in 0..<200 where !landed {
+                try await Task.sleep(for: .milliseconds(10))
+                landed = try await store.get(key)?.payload == Array(#""v2""#.utf8)
             }
-            try expect(refreshed?.value == "v2", "background refresh never landed")
+            try expect(landed, "background refresh never landed")
+            let refreshed = try await cache.fetch(key) { try await upstream.load() }
+            try expect(refreshed.status == .hit, "after the refresh: \(refreshed.status)")
+            try expect(refreshed.value == "v2", "refreshed value \(refreshed.value)")
             try expect(upstream.calls == 2, "refresh ran \(upstream.calls - 1) times")
             try expect(observer.count("stale.revalidating") >= 1 && observer.count("load.ok") == 2, "observer \(observer.counts.withLockedValue { $0 })")
         },

@@ -6,10 +6,13 @@ import Foundation
 public final class RedisServerProcess: @unchecked Sendable {
     // @unchecked: `process` is only touched by start/stop, which tests call sequentially.
     public let port: Int
+    /// Extra `redis-server` options, e.g. `["--requirepass", "secret"]`.
+    public let extraArguments: [String]
     private var process: Process?
 
-    public init(port: Int? = nil) throws {
+    public init(port: Int? = nil, extraArguments: [String] = []) throws {
         self.port = try port ?? freeLoopbackPort()
+        self.extraArguments = extraArguments
     }
 
     public var url: String { "redis://127.0.0.1:\(port)" }
@@ -18,7 +21,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     public func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"]
+        process.arguments = ["redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"] + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

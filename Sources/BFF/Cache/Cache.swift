@@ -17,7 +17,9 @@ public struct CacheResult<Value: Sendable>: Sendable {
 /// - Fresh entry: served as HIT.
 /// - Within stale-while-revalidate: served as STALE at once, while one background refresh runs.
 /// - Missing, or past that window: the upstream is called; concurrent misses for one key in this process
-///   share one call (single-flight) and its outcome, failure included.
+///   share one call (single-flight) and its outcome, failure included. (A request whose store read raced a
+///   load that finished a moment later may load once more: finished loads are not reused, because an
+///   invalidation from another process may have come in between.)
 /// - The upstream fails: an entry within stale-if-error is served as STALE; otherwise the error is thrown.
 ///   A failure is never cached.
 /// - The store fails (Redis down): the read goes to the upstream, so the cache never adds an outage.

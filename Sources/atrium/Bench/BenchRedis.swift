@@ -18,6 +18,8 @@ struct BenchRedis: AsyncParsableCommand {
     @Option(help: "Concurrent callers.") var connections: Int = 50
     @Option(help: "Seconds per phase.") var seconds: Double = 5
     @Option(help: "Shared pipelined connections in the client's pool.") var poolSize: Int = 1
+    @Flag(help: "Run the callers on the pool's event loop (no thread hop per command) instead of the global executor.")
+    var pinned = false
 
     func run() async throws {
         var config = try RedisConfiguration(url: redis ?? ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379")
@@ -33,13 +35,14 @@ struct BenchRedis: AsyncParsableCommand {
         for chunk in stride(from: 0, to: keys.count, by: 500) {
             _ = try await pool.pipeline(keys[chunk..<min(chunk + 500, keys.count)].map { RedisCommand("SET", $0, value) })
         }
-        let set = try await Self.phase(callers: connections, duration: duration) { caller, index in
+        let executor: (any TaskExecutor)? = pinned ? pool.taskExecutor : nil
+        let set = try await Self.phase(callers: connections, duration: duration, executor: executor) { caller, index in
             try await pool.send(RedisCommand("SET", keys[(caller * 7919 + index) % keys.count], value))
         }
-        let get = try await Self.phase(callers: connections, duration: duration) { caller, index in
+        let get = try await Self.phase(callers: connections, duration: duration, executor: executor) { caller, index in
             try await pool.send(RedisCommand("GET", keys[(caller * 7919 + index) % keys.count]))
         }
-        let pipelined = try await Self.phase(callers: connections, duration: duration) { caller, index in
+        let pipelined = try await Self.phase(callers: connections, duration: duration, executor: executor) { caller, index in
             let base = (caller * 7919 + index * 16) % keys.count
             _ = try await pool.pipeline((0..<16).map { RedisCommand("GET", keys[(base + $0) % keys.count]) })
         }
@@ -54,6 +57,7 @@ struct BenchRedis: AsyncParsableCommand {
             ("pipelined_per_s", Int(pipelined.perSecond * 16)),
             ("connections", connections),
             ("pool_size", poolSize),
+            ("pinned", pinned),
             ("seconds_per_phase", seconds),
         ]
         print("{" + figures.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
@@ -68,6 +72,7 @@ struct BenchRedis: AsyncParsableCommand {
     static func phase(
         callers: Int,
         duration: Duration,
+        executor: (any TaskExecutor)?,
         operation: @escaping @Sendable (_ caller: Int, _ index: Int) async throws -> Void
     ) async throws -> PhaseResult {
         let clock = ContinuousClock()
@@ -75,7 +80,7 @@ struct BenchRedis: AsyncParsableCommand {
         let deadline = start + duration
         let latencies = try await withThrowingTaskGroup(of: [UInt32].self) { group in
             for caller in 0..<callers {
-                group.addTask {
+                group.addTask(executorPreference: executor) {
                     var samples: [UInt32] = []
                     samples.reserveCapacity(200_000)
                     var index = 0
