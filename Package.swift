@@ -54,7 +54,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Queue", dependencies: ["RedisClient"], swiftSettings: swiftSettings),
+        .target(
+            name: "Queue",
+            dependencies: [
+                "RedisClient",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "BFF",
             dependencies: [
@@ -80,6 +88,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The queue conformance suite, used only by tests (STYLE.md: QueueConformance).
+        .target(name: "QueueConformance", dependencies: ["Queue"], swiftSettings: swiftSettings),
         // Used only by test targets: live-backend settings from the environment, throwaway servers.
         .target(name: "TestSupport", dependencies: ["BFF", "RedisClient"], swiftSettings: swiftSettings),
 
@@ -103,7 +113,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "QueueTests", dependencies: ["Queue"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "QueueTests",
+            dependencies: ["Queue", "QueueConformance", "RedisClient", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BFFTests",
             dependencies: [

@@ -1,0 +1,171 @@
+public import Foundation
+
+/// A job as stored: a name, an opaque payload (the caller's `Codable` value, JSON-encoded), and its options.
+public struct Job: Sendable, Hashable {
+    public let id: String
+    public let name: String
+    public let payload: [UInt8]
+    public var state: JobState
+    public var priority: Int
+    /// How many runs may fail before the job is dead-lettered.
+    public var maxAttempts: Int
+    /// Runs started so far (a stalled run counts too).
+    public var runs: Int
+    /// Runs that failed so far.
+    public var failures: Int
+    /// Times the job's lease expired under a worker that stopped renewing it.
+    public var stalls: Int
+    public var createdAt: Int64
+    /// When a delayed job becomes due, in ms since 1970.
+    public var runAt: Int64
+    public var finishedAt: Int64?
+    public var timeoutMillis: Int64?
+    public var progress: Int
+    /// Every failure: attempt number, message, time.
+    public var errors: [JobFailure]
+
+    public init(
+        id: String, name: String, payload: [UInt8], state: JobState, priority: Int, maxAttempts: Int, runs: Int, failures: Int,
+        stalls: Int, createdAt: Int64, runAt: Int64, finishedAt: Int64?, timeoutMillis: Int64?, progress: Int, errors: [JobFailure]
+    ) {
+        self.id = id
+        self.name = name
+        self.payload = payload
+        self.state = state
+        self.priority = priority
+        self.maxAttempts = maxAttempts
+        self.runs = runs
+        self.failures = failures
+        self.stalls = stalls
+        self.createdAt = createdAt
+        self.runAt = runAt
+        self.finishedAt = finishedAt
+        self.timeoutMillis = timeoutMillis
+        self.progress = progress
+        self.errors = errors
+    }
+
+    /// Decodes the payload as the `Codable` value it was enqueued with.
+    public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        try JSONDecoder().decode(type, from: Data(payload))
+    }
+}
+
+public struct JobFailure: Sendable, Hashable, Codable {
+    public let attempt: Int
+    public let message: String
+    public let at: Int64
+
+    public init(attempt: Int, message: String, at: Int64) {
+        self.attempt = attempt
+        self.message = message
+        self.at = at
+    }
+}
+
+public enum JobState: String, Sendable, Hashable, CaseIterable, Codable {
+    case waiting, delayed, active, completed, dead
+}
+
+/// What `enqueue` takes besides the name and payload.
+public struct JobOptions: Sendable, Hashable {
+    /// A caller-chosen id: while a job with this id exists, enqueueing again returns it instead of adding one.
+    public var jobID: String?
+    /// Run no earlier than this (ms since 1970); nil runs as soon as a worker is free.
+    public var runAt: Int64?
+    /// Lower runs first; FIFO within one priority. 0…1000.
+    public var priority: Int
+    public var retry: RetryPolicy
+    /// A run taking longer fails with a timeout (and may be retried).
+    public var timeout: Duration?
+
+    public init(jobID: String? = nil, runAt: Int64? = nil, priority: Int = 100, retry: RetryPolicy = .standard, timeout: Duration? = nil) {
+        self.jobID = jobID
+        self.runAt = runAt
+        self.priority = priority
+        self.retry = retry
+        self.timeout = timeout
+    }
+}
+
+/// A job a worker holds under a lease. Only the holder of `token` may complete, fail or extend it.
+public struct ClaimedJob: Sendable, Hashable {
+    public let job: Job
+    public let token: String
+    /// The lease ends then (ms since 1970) unless extended.
+    public let leaseUntil: Int64
+}
+
+/// What happened to a failed run.
+public enum FailureOutcome: Sendable, Hashable {
+    /// Scheduled to run again at this time.
+    case retrying(at: Int64)
+    /// Out of attempts (or a permanent failure): kept in the dead-letter set.
+    case deadLettered
+}
+
+public struct QueueCounts: Sendable, Hashable {
+    public var waiting = 0, delayed = 0, active = 0, completed = 0, dead = 0
+    public var paused = false
+
+    public init() {}
+}
+
+/// How long finished jobs are kept, by count and by age. Bounded by default: Redis must not grow forever.
+public struct Retention: Sendable, Hashable {
+    public var maxCount: Int
+    public var maxAge: Duration
+
+    public init(maxCount: Int, maxAge: Duration) {
+        self.maxCount = maxCount
+        self.maxAge = maxAge
+    }
+
+    public static let completedDefault = Retention(maxCount: 1_000, maxAge: .seconds(24 * 3600))
+    public static let deadDefault = Retention(maxCount: 10_000, maxAge: .seconds(14 * 24 * 3600))
+}
+
+/// A Redis-backed or in-memory job queue. It knows nothing of orders: jobs are names and payloads.
+///
+/// Every state change is atomic. Times are wall-clock ms since 1970 and passed in (`now`), so tests can move
+/// time; a worker passes its clock's reading.
+public protocol JobQueueDriver: Sendable {
+    var name: QueueName { get }
+
+    /// Adds a job; with `options.jobID` set and that job present, returns the existing job's id and `false`.
+    func enqueue(name: String, payload: [UInt8], options: JobOptions, now: Int64) async throws -> (id: String, created: Bool)
+
+    /// Takes the next due job (promoting due delayed jobs first) under a lease; nil when none is due or paused.
+    func claim(lease: Duration, now: Int64) async throws -> ClaimedJob?
+
+    /// Finishes a run. Throws `QueueError.leaseLost` if the lease was lost (expired and recovered, or removed).
+    func complete(_ claim: ClaimedJob, now: Int64) async throws
+
+    /// Records a failed run and retries it at `retryAt`, or dead-letters it when out of attempts or `permanent`.
+    func fail(_ claim: ClaimedJob, message: String, retryAt: Int64, permanent: Bool, now: Int64) async throws -> FailureOutcome
+
+    /// Extends the lease of a running job; throws `QueueError.leaseLost` if it is no longer held.
+    func extendLease(_ claim: ClaimedJob, by lease: Duration, now: Int64) async throws -> ClaimedJob
+
+    /// Records progress (0…100) of a running job the caller holds.
+    func progress(_ claim: ClaimedJob, percent: Int) async throws
+
+    /// Returns jobs whose lease expired to waiting, counting a stall; past `maxStalls` they are dead-lettered.
+    @discardableResult
+    func recoverStalled(maxStalls: Int, now: Int64) async throws -> Int
+
+    func job(id: String) async throws -> Job?
+    /// Jobs in one state, oldest first for waiting/delayed/active, newest first for completed/dead.
+    func jobs(in state: JobState, offset: Int, limit: Int) async throws -> [Job]
+    func counts() async throws -> QueueCounts
+
+    /// Moves a dead-lettered job back to waiting with fresh attempts.
+    func retryDead(id: String, now: Int64) async throws
+    /// Makes a delayed job due now.
+    func promote(id: String, now: Int64) async throws
+    /// Deletes a job in any state; a worker holding it loses its lease.
+    func remove(id: String) async throws
+
+    func pause() async throws
+    func resume() async throws
+}

@@ -1,0 +1,237 @@
+import NIOConcurrencyHelpers
+
+/// The job queue in process memory, for the embedded default and tests: the same semantics as
+/// ``RedisJobQueue`` (one conformance suite checks both), none of its durability.
+public final class MemoryJobQueue: JobQueueDriver {
+    public let name: QueueName
+    public let completedRetention: Retention
+    public let deadRetention: Retention
+
+    private struct Entry {
+        var job: Job
+        var sequence: Int64
+        var token: String?
+        var leaseUntil: Int64 = 0
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var sequence: Int64 = 0
+        var paused = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    public init(name: QueueName, completedRetention: Retention = .completedDefault, deadRetention: Retention = .deadDefault) {
+        self.name = name
+        self.completedRetention = completedRetention
+        self.deadRetention = deadRetention
+    }
+
+    public func enqueue(name: String, payload: [UInt8], options: JobOptions, now: Int64) async throws -> (id: String, created: Bool) {
+        state.withLockedValue { state in
+            state.sequence += 1
+            var id = options.jobID ?? String(state.sequence)
+            if options.jobID != nil, state.entries[id] != nil { return (id, false) }
+            while state.entries[id] != nil {
+                state.sequence += 1
+                id = String(state.sequence)
+            }
+            let runAt = options.runAt ?? now
+            let job = Job(
+                id: id, name: name, payload: payload, state: runAt > now ? .delayed : .waiting, priority: options.priority,
+                maxAttempts: options.retry.attempts, runs: 0, failures: 0, stalls: 0, createdAt: now, runAt: runAt, finishedAt: nil,
+                timeoutMillis: options.timeout?.milliseconds, progress: 0, errors: []
+            )
+            state.entries[id] = Entry(job: job, sequence: state.sequence)
+            return (id, true)
+        }
+    }
+
+    public func claim(lease: Duration, now: Int64) async throws -> ClaimedJob? {
+        state.withLockedValue { state in
+            guard !state.paused else { return nil }
+            for (id, entry) in state.entries where entry.job.state == .delayed && entry.job.runAt <= now {
+                state.entries[id]?.job.state = .waiting
+            }
+            let next = state.entries.values.filter { $0.job.state == .waiting }
+                .min { ($0.job.priority, $0.sequence) < ($1.job.priority, $1.sequence) }
+            guard let next else { return nil }
+            let token = RedisJobQueue.newToken()
+            let leaseUntil = now + lease.milliseconds
+            var entry = next
+            entry.job.state = .active
+            entry.job.runs += 1
+            entry.token = token
+            entry.leaseUntil = leaseUntil
+            state.entries[entry.job.id] = entry
+            return ClaimedJob(job: entry.job, token: token, leaseUntil: leaseUntil)
+        }
+    }
+
+    /// The entry `claim` still holds, or the refusal the Redis scripts would give.
+    private static func held(_ claim: ClaimedJob, in state: State) throws -> Entry {
+        guard let entry = state.entries[claim.job.id] else { throw QueueError.fromScript(-1, jobID: claim.job.id)! }
+        guard entry.job.state == .active, entry.token == claim.token else { throw QueueError.fromScript(-2, jobID: claim.job.id)! }
+        return entry
+    }
+
+    public func complete(_ claim: ClaimedJob, now: Int64) async throws {
+        try state.withLockedValue { state in
+            var entry = try Self.held(claim, in: state)
+            entry.job.state = .completed
+            entry.job.finishedAt = now
+            entry.job.progress = 100
+            entry.token = nil
+            state.entries[claim.job.id] = entry
+            Self.trim(.completed, retention: completedRetention, now: now, in: &state)
+        }
+    }
+
+    public func fail(_ claim: ClaimedJob, message: String, retryAt: Int64, permanent: Bool, now: Int64) async throws -> FailureOutcome {
+        try state.withLockedValue { state in
+            var entry = try Self.held(claim, in: state)
+            entry.job.failures += 1
+            entry.job.errors.append(JobFailure(attempt: entry.job.runs, message: String(message.prefix(2000)), at: now))
+            entry.token = nil
+            if permanent || entry.job.failures >= entry.job.maxAttempts {
+                entry.job.state = .dead
+                entry.job.finishedAt = now
+                state.entries[claim.job.id] = entry
+                Self.trim(.dead, retention: deadRetention, now: now, in: &state)
+                return .deadLettered
+            }
+            if retryAt > now {
+                entry.job.state = .delayed
+                entry.job.runAt = retryAt
+            } else {
+                entry.job.state = .waiting
+            }
+            state.entries[claim.job.id] = entry
+            return .retrying(at: max(retryAt, now))
+        }
+    }
+
+    public func extendLease(_ claim: ClaimedJob, by lease: Duration, now: Int64) async throws -> ClaimedJob {
+        try state.withLockedValue { state in
+            _ = try Self.held(claim, in: state)
+            state.entries[claim.job.id]?.leaseUntil = now + lease.milliseconds
+            return ClaimedJob(job: claim.job, token: claim.token, leaseUntil: now + lease.milliseconds)
+        }
+    }
+
+    public func progress(_ claim: ClaimedJob, percent: Int) async throws {
+        try state.withLockedValue { state in
+            _ = try Self.held(claim, in: state)
+            state.entries[claim.job.id]?.job.progress = min(max(percent, 0), 100)
+        }
+    }
+
+    @discardableResult
+    public func recoverStalled(maxStalls: Int, now: Int64) async throws -> Int {
+        state.withLockedValue { state in
+            var recovered = 0
+            for (id, entry) in state.entries where entry.job.state == .active && entry.leaseUntil <= now {
+                var entry = entry
+                entry.job.stalls += 1
+                entry.token = nil
+                if entry.job.stalls > maxStalls {
+                    let message = "stalled \(entry.job.stalls) times: the worker stopped renewing its lease"
+                    entry.job.errors.append(JobFailure(attempt: entry.job.runs, message: message, at: now))
+                    entry.job.state = .dead
+                    entry.job.finishedAt = now
+                } else {
+                    entry.job.state = .waiting
+                }
+                state.entries[id] = entry
+                recovered += 1
+            }
+            if recovered > 0 { Self.trim(.dead, retention: deadRetention, now: now, in: &state) }
+            return recovered
+        }
+    }
+
+    public func job(id: String) async throws -> Job? {
+        state.withLockedValue { $0.entries[id]?.job }
+    }
+
+    public func jobs(in jobState: JobState, offset: Int, limit: Int) async throws -> [Job] {
+        state.withLockedValue { state in
+            let matching = state.entries.values.filter { $0.job.state == jobState }
+            let ordered: [Entry] =
+                switch jobState {
+                case .waiting: matching.sorted { ($0.job.priority, $0.sequence) < ($1.job.priority, $1.sequence) }
+                case .delayed: matching.sorted { ($0.job.runAt, $0.sequence) < ($1.job.runAt, $1.sequence) }
+                case .active: matching.sorted { ($0.leaseUntil, $0.sequence) < ($1.leaseUntil, $1.sequence) }
+                case .completed, .dead: matching.sorted { ($0.job.finishedAt ?? 0, $0.sequence) > ($1.job.finishedAt ?? 0, $1.sequence) }
+                }
+            return Array(ordered.dropFirst(offset).prefix(max(limit, 1)).map(\.job))
+        }
+    }
+
+    public func counts() async throws -> QueueCounts {
+        state.withLockedValue { state in
+            var counts = QueueCounts()
+            counts.paused = state.paused
+            for entry in state.entries.values {
+                switch entry.job.state {
+                case .waiting: counts.waiting += 1
+                case .delayed: counts.delayed += 1
+                case .active: counts.active += 1
+                case .completed: counts.completed += 1
+                case .dead: counts.dead += 1
+                }
+            }
+            return counts
+        }
+    }
+
+    public func retryDead(id: String, now: Int64) async throws {
+        try state.withLockedValue { state in
+            guard var entry = state.entries[id] else { throw QueueError.fromScript(-1, jobID: id)! }
+            guard entry.job.state == .dead else { throw QueueError.fromScript(-3, jobID: id)! }
+            entry.job.state = .waiting
+            entry.job.failures = 0
+            entry.job.stalls = 0
+            entry.job.finishedAt = nil
+            entry.job.runAt = now
+            state.entries[id] = entry
+        }
+    }
+
+    public func promote(id: String, now: Int64) async throws {
+        try state.withLockedValue { state in
+            guard let entry = state.entries[id] else { throw QueueError.fromScript(-1, jobID: id)! }
+            guard entry.job.state == .delayed else { throw QueueError.fromScript(-3, jobID: id)! }
+            state.entries[id]?.job.state = .waiting
+            state.entries[id]?.job.runAt = now
+        }
+    }
+
+    public func remove(id: String) async throws {
+        try state.withLockedValue { state in
+            guard state.entries.removeValue(forKey: id) != nil else { throw QueueError.fromScript(-1, jobID: id)! }
+        }
+    }
+
+    public func pause() async throws { state.withLockedValue { $0.paused = true } }
+    public func resume() async throws { state.withLockedValue { $0.paused = false } }
+
+    private static func trim(_ jobState: JobState, retention: Retention, now: Int64, in state: inout State) {
+        let finished = state.entries.values.filter { $0.job.state == jobState }
+            .sorted { ($0.job.finishedAt ?? 0, $0.sequence) < ($1.job.finishedAt ?? 0, $1.sequence) }
+        let cutoff = now - retention.maxAge.milliseconds
+        var excess = finished.count - retention.maxCount
+        for entry in finished {
+            if (entry.job.finishedAt ?? 0) <= cutoff || excess > 0 {
+                state.entries.removeValue(forKey: entry.job.id)
+                excess -= 1
+            }
+        }
+    }
+}
+
+extension JobQueueDriver where Self == MemoryJobQueue {
+    /// `MemoryJobQueue.memory(name)`: an in-memory queue.
+    public static func memory(_ name: QueueName) -> MemoryJobQueue { MemoryJobQueue(name: name) }
+}

@@ -1,0 +1,240 @@
+import RedisClient
+
+/// The Lua scripts behind every state change of ``RedisJobQueue``; each runs atomically and costs one round trip.
+///
+/// All take the same seven keys (one hash tag, so one cluster slot) and `ARGV[1]` = the job-hash key prefix:
+/// KEYS[1] waiting (zset, score priority·10^12 + sequence: FIFO within a priority)  KEYS[2] delayed (zset, due time)
+/// KEYS[3] active (zset, lease end)  KEYS[4] completed (zset, finish time)  KEYS[5] dead (zset, time)
+/// KEYS[6] events (stream, capped)  KEYS[7] meta (hash: seq, paused)
+/// Negative results are refusals mapped by ``QueueError/fromScript(_:jobID:)``: -1 no such job, -2 lease not held,
+/// -3 wrong state.
+enum QueueScripts {
+    static let helpers = """
+        local prefix = ARGV[1]
+        local function score(key)
+          local prio, seq = unpack(redis.call('HMGET', key, 'prio', 'seq'))
+          return tonumber(prio) * 1000000000000 + tonumber(seq)
+        end
+        local function event(kind, id)
+          redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', kind, 'id', id)
+        end
+        local function trim(set, keep, olderThan)
+          local old = redis.call('ZRANGEBYSCORE', set, '-inf', olderThan, 'LIMIT', 0, 1000)
+          for _, id in ipairs(old) do redis.call('DEL', prefix .. id) end
+          if #old > 0 then redis.call('ZREM', set, unpack(old)) end
+          local excess = math.min(redis.call('ZCARD', set) - keep, 1000)
+          if excess > 0 then
+            local ids = redis.call('ZRANGE', set, 0, excess - 1)
+            for _, id in ipairs(ids) do redis.call('DEL', prefix .. id) end
+            redis.call('ZREMRANGEBYRANK', set, 0, excess - 1)
+          end
+        end
+        local function appendError(key, attempt, message, now)
+          local entry = cjson.encode({attempt = tonumber(attempt), message = message, at = tonumber(now)})
+          local errors = redis.call('HGET', key, 'errors')
+          if errors == '[]' then errors = '[' .. entry .. ']' else errors = string.sub(errors, 1, -2) .. ',' .. entry .. ']' end
+          redis.call('HSET', key, 'errors', errors)
+        end
+        local function held(key, id, token)
+          if redis.call('EXISTS', key) == 0 then return -1 end
+          if redis.call('HGET', key, 'token') ~= token or not redis.call('ZSCORE', KEYS[3], id) then return -2 end
+          return 0
+        end
+
+        """
+
+    /// enqueue-7: ARGV[2] id or '' · [3] name · [4] payload · [5] priority · [6] max attempts · [7] timeout ms or ''
+    /// · [8] now · [9] run-at. Returns {id, 1 created | 0 existed}.
+    static let enqueue = RedisScript(
+        helpers + """
+            local id = ARGV[2]
+            local seq = redis.call('HINCRBY', KEYS[7], 'seq', 1)
+            if id ~= '' then
+              if redis.call('EXISTS', prefix .. id) == 1 then return {id, 0} end
+            else
+              id = tostring(seq)
+              while redis.call('EXISTS', prefix .. id) == 1 do
+                seq = redis.call('HINCRBY', KEYS[7], 'seq', 1)
+                id = tostring(seq)
+              end
+            end
+            local key = prefix .. id
+            local now, runat = tonumber(ARGV[8]), tonumber(ARGV[9])
+            redis.call('HSET', key, 'name', ARGV[3], 'payload', ARGV[4], 'prio', ARGV[5], 'seq', seq, 'max', ARGV[6],
+              'timeout', ARGV[7], 'runs', 0, 'fails', 0, 'stalls', 0, 'created', now, 'runat', runat, 'progress', 0,
+              'errors', '[]', 'token', '', 'finished', '')
+            if runat > now then
+              redis.call('HSET', key, 'state', 'delayed')
+              redis.call('ZADD', KEYS[2], runat, id)
+            else
+              redis.call('HSET', key, 'state', 'waiting')
+              redis.call('ZADD', KEYS[1], score(key), id)
+            end
+            event('added', id)
+            return {id, 1}
+            """
+    )
+
+    /// claim-7: ARGV[2] now · [3] lease end · [4] token. Promotes due delayed jobs, then pops the first waiting one.
+    /// Returns {id, HGETALL of the job} or nil when paused or empty.
+    static let claim = RedisScript(
+        helpers + """
+            if redis.call('HGET', KEYS[7], 'paused') == '1' then return nil end
+            local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, 1000)
+            for _, id in ipairs(due) do
+              redis.call('ZREM', KEYS[2], id)
+              redis.call('HSET', prefix .. id, 'state', 'waiting')
+              redis.call('ZADD', KEYS[1], score(prefix .. id), id)
+            end
+            local popped = redis.call('ZPOPMIN', KEYS[1])
+            if #popped == 0 then return nil end
+            local id = popped[1]
+            local key = prefix .. id
+            redis.call('HINCRBY', key, 'runs', 1)
+            redis.call('HSET', key, 'state', 'active', 'token', ARGV[4])
+            redis.call('ZADD', KEYS[3], ARGV[3], id)
+            return {id, redis.call('HGETALL', key)}
+            """
+    )
+
+    /// complete-7: ARGV[2] id · [3] token · [4] now · [5] keep count · [6] keep age ms. Returns 0.
+    static let complete = RedisScript(
+        helpers + """
+            local id, now = ARGV[2], tonumber(ARGV[4])
+            local key = prefix .. id
+            local status = held(key, id, ARGV[3])
+            if status < 0 then return status end
+            redis.call('ZREM', KEYS[3], id)
+            redis.call('HSET', key, 'state', 'completed', 'token', '', 'finished', now, 'progress', 100)
+            redis.call('ZADD', KEYS[4], now, id)
+            event('completed', id)
+            trim(KEYS[4], tonumber(ARGV[5]), now - tonumber(ARGV[6]))
+            return 0
+            """
+    )
+
+    /// fail-7: ARGV[2] id · [3] token · [4] now · [5] message · [6] retry-at · [7] permanent 1/0 · [8] keep dead count
+    /// · [9] keep dead age ms. Returns 1 dead-lettered, 2 retrying.
+    static let fail = RedisScript(
+        helpers + """
+            local id, now, retryAt = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[6])
+            local key = prefix .. id
+            local status = held(key, id, ARGV[3])
+            if status < 0 then return status end
+            redis.call('ZREM', KEYS[3], id)
+            local fails = redis.call('HINCRBY', key, 'fails', 1)
+            appendError(key, redis.call('HGET', key, 'runs'), ARGV[5], now)
+            redis.call('HSET', key, 'token', '')
+            if ARGV[7] == '1' or fails >= tonumber(redis.call('HGET', key, 'max')) then
+              redis.call('HSET', key, 'state', 'dead', 'finished', now)
+              redis.call('ZADD', KEYS[5], now, id)
+              event('dead_lettered', id)
+              trim(KEYS[5], tonumber(ARGV[8]), now - tonumber(ARGV[9]))
+              return 1
+            end
+            if retryAt > now then
+              redis.call('HSET', key, 'state', 'delayed', 'runat', retryAt)
+              redis.call('ZADD', KEYS[2], retryAt, id)
+            else
+              redis.call('HSET', key, 'state', 'waiting')
+              redis.call('ZADD', KEYS[1], score(key), id)
+            end
+            event('retried', id)
+            return 2
+            """
+    )
+
+    /// extendLease-7: ARGV[2] id · [3] token · [4] new lease end. Returns 0.
+    static let extendLease = RedisScript(
+        helpers + """
+            local id = ARGV[2]
+            local status = held(prefix .. id, id, ARGV[3])
+            if status < 0 then return status end
+            redis.call('ZADD', KEYS[3], 'XX', ARGV[4], id)
+            return 0
+            """
+    )
+
+    /// progress-7: ARGV[2] id · [3] token · [4] percent. Returns 0.
+    static let progress = RedisScript(
+        helpers + """
+            local id = ARGV[2]
+            local status = held(prefix .. id, id, ARGV[3])
+            if status < 0 then return status end
+            redis.call('HSET', prefix .. id, 'progress', ARGV[4])
+            event('progress', id)
+            return 0
+            """
+    )
+
+    /// recoverStalled-7: ARGV[2] now · [3] max stalls · [4] keep dead count · [5] keep dead age ms.
+    /// Jobs whose lease ended go back to waiting (a stall), or to dead past max stalls. Returns how many.
+    static let recoverStalled = RedisScript(
+        helpers + """
+            local now = tonumber(ARGV[2])
+            local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1000)
+            for _, id in ipairs(expired) do
+              redis.call('ZREM', KEYS[3], id)
+              local key = prefix .. id
+              if redis.call('EXISTS', key) == 1 then
+                local stalls = redis.call('HINCRBY', key, 'stalls', 1)
+                redis.call('HSET', key, 'token', '')
+                if stalls > tonumber(ARGV[3]) then
+                  appendError(key, redis.call('HGET', key, 'runs'), 'stalled ' .. stalls .. ' times: the worker stopped renewing its lease', now)
+                  redis.call('HSET', key, 'state', 'dead', 'finished', now)
+                  redis.call('ZADD', KEYS[5], now, id)
+                  event('dead_lettered', id)
+                else
+                  redis.call('HSET', key, 'state', 'waiting')
+                  redis.call('ZADD', KEYS[1], score(key), id)
+                  event('stalled', id)
+                end
+              end
+            end
+            if #expired > 0 then trim(KEYS[5], tonumber(ARGV[4]), now - tonumber(ARGV[5])) end
+            return #expired
+            """
+    )
+
+    /// retryDead-7: ARGV[2] id · [3] now. Dead → waiting with failures and stalls reset. Returns 0.
+    static let retryDead = RedisScript(
+        helpers + """
+            local id = ARGV[2]
+            local key = prefix .. id
+            if redis.call('EXISTS', key) == 0 then return -1 end
+            if not redis.call('ZSCORE', KEYS[5], id) then return -3 end
+            redis.call('ZREM', KEYS[5], id)
+            redis.call('HSET', key, 'state', 'waiting', 'fails', 0, 'stalls', 0, 'finished', '', 'runat', ARGV[3])
+            redis.call('ZADD', KEYS[1], score(key), id)
+            event('retried_from_dead', id)
+            return 0
+            """
+    )
+
+    /// promote-7: ARGV[2] id · [3] now. Delayed → waiting. Returns 0.
+    static let promote = RedisScript(
+        helpers + """
+            local id = ARGV[2]
+            local key = prefix .. id
+            if redis.call('EXISTS', key) == 0 then return -1 end
+            if not redis.call('ZSCORE', KEYS[2], id) then return -3 end
+            redis.call('ZREM', KEYS[2], id)
+            redis.call('HSET', key, 'state', 'waiting', 'runat', ARGV[3])
+            redis.call('ZADD', KEYS[1], score(key), id)
+            event('promoted', id)
+            return 0
+            """
+    )
+
+    /// remove-7: ARGV[2] id. Deletes the job from every state; a holder loses its lease. Returns 0.
+    static let remove = RedisScript(
+        helpers + """
+            local id = ARGV[2]
+            if redis.call('EXISTS', prefix .. id) == 0 then return -1 end
+            for i = 1, 5 do redis.call('ZREM', KEYS[i], id) end
+            redis.call('DEL', prefix .. id)
+            event('removed', id)
+            return 0
+            """
+    )
+}

@@ -1,0 +1,254 @@
+import Foundation
+public import RedisClient
+
+/// The job queue on Redis: every state change is one Lua script (``QueueScripts``), all keys of one queue
+/// share the hash tag `{<queue>}`.
+public struct RedisJobQueue: JobQueueDriver {
+    public let name: QueueName
+    public let keys: QueueKeys
+    let pool: RedisPool
+    public var completedRetention: Retention
+    public var deadRetention: Retention
+
+    public init(
+        pool: RedisPool,
+        name: QueueName,
+        keyPrefix: String = "atrium",
+        completedRetention: Retention = .completedDefault,
+        deadRetention: Retention = .deadDefault
+    ) {
+        self.pool = pool
+        self.name = name
+        self.keys = QueueKeys(queue: name, prefix: keyPrefix)
+        self.completedRetention = completedRetention
+        self.deadRetention = deadRetention
+    }
+
+    private var scriptKeys: [any RESPArgument] {
+        [keys.key(.waiting), keys.key(.delayed), keys.key(.active), keys.key(.completed), keys.key(.dead), keys.key(.events), keys.key(.meta)]
+    }
+
+    private var jobPrefix: String { keys.job("") }
+
+    private func run(_ script: RedisScript, _ arguments: [any RESPArgument]) async throws -> RESPValue {
+        do {
+            return try await pool.run(script, keys: scriptKeys, arguments: [jobPrefix] + arguments)
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+    }
+
+    /// Runs a script that answers a status code, throwing the mapped refusal.
+    private func runStatus(_ script: RedisScript, id: String, _ arguments: [any RESPArgument]) async throws -> Int64 {
+        let reply = try await run(script, arguments)
+        guard let code = reply.int else { throw QueueError(.invalidReply, "status \(reply)") }
+        if let error = QueueError.fromScript(code, jobID: id) { throw error }
+        return code
+    }
+
+    public func enqueue(name: String, payload: [UInt8], options: JobOptions, now: Int64) async throws -> (id: String, created: Bool) {
+        let reply = try await run(
+            QueueScripts.enqueue,
+            [
+                options.jobID ?? "", name, payload, options.priority, options.retry.attempts,
+                options.timeout.map { Int($0.milliseconds) }.map(String.init) ?? "", Int(now), Int(options.runAt ?? now),
+            ]
+        )
+        guard let parts = reply.array, parts.count == 2, let id = parts[0].string, let created = parts[1].int else {
+            throw QueueError(.invalidReply, "enqueue answered \(reply)")
+        }
+        return (id, created == 1)
+    }
+
+    public func claim(lease: Duration, now: Int64) async throws -> ClaimedJob? {
+        let token = Self.newToken()
+        let leaseUntil = now + lease.milliseconds
+        let reply = try await run(QueueScripts.claim, [Int(now), Int(leaseUntil), token])
+        if reply.isNull { return nil }
+        guard let parts = reply.array, parts.count == 2, let id = parts[0].string else {
+            throw QueueError(.invalidReply, "claim answered \(reply)")
+        }
+        return ClaimedJob(job: try Job(id: id, hash: parts[1]), token: token, leaseUntil: leaseUntil)
+    }
+
+    public func complete(_ claim: ClaimedJob, now: Int64) async throws {
+        _ = try await runStatus(
+            QueueScripts.complete,
+            id: claim.job.id,
+            [claim.job.id, claim.token, Int(now), completedRetention.maxCount, Int(completedRetention.maxAge.milliseconds)]
+        )
+    }
+
+    public func fail(_ claim: ClaimedJob, message: String, retryAt: Int64, permanent: Bool, now: Int64) async throws -> FailureOutcome {
+        let code = try await runStatus(
+            QueueScripts.fail,
+            id: claim.job.id,
+            [
+                claim.job.id, claim.token, Int(now), String(message.prefix(2000)), Int(retryAt), permanent ? "1" : "0",
+                deadRetention.maxCount, Int(deadRetention.maxAge.milliseconds),
+            ]
+        )
+        return code == 1 ? .deadLettered : .retrying(at: max(retryAt, now))
+    }
+
+    public func extendLease(_ claim: ClaimedJob, by lease: Duration, now: Int64) async throws -> ClaimedJob {
+        let leaseUntil = now + lease.milliseconds
+        _ = try await runStatus(QueueScripts.extendLease, id: claim.job.id, [claim.job.id, claim.token, Int(leaseUntil)])
+        return ClaimedJob(job: claim.job, token: claim.token, leaseUntil: leaseUntil)
+    }
+
+    public func progress(_ claim: ClaimedJob, percent: Int) async throws {
+        _ = try await runStatus(QueueScripts.progress, id: claim.job.id, [claim.job.id, claim.token, min(max(percent, 0), 100)])
+    }
+
+    @discardableResult
+    public func recoverStalled(maxStalls: Int, now: Int64) async throws -> Int {
+        let reply = try await run(QueueScripts.recoverStalled, [Int(now), maxStalls, deadRetention.maxCount, Int(deadRetention.maxAge.milliseconds)])
+        return Int(reply.int ?? 0)
+    }
+
+    public func job(id: String) async throws -> Job? {
+        let reply: RESPValue
+        do {
+            reply = try await pool.send("HGETALL", keys.job(id))
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+        if reply.array?.isEmpty ?? true { return nil }
+        return try Job(id: id, hash: reply)
+    }
+
+    public func jobs(in state: JobState, offset: Int, limit: Int) async throws -> [Job] {
+        let set: String =
+            switch state {
+            case .waiting: keys.key(.waiting)
+            case .delayed: keys.key(.delayed)
+            case .active: keys.key(.active)
+            case .completed: keys.key(.completed)
+            case .dead: keys.key(.dead)
+            }
+        let newestFirst = state == .completed || state == .dead
+        do {
+            let ids = try await pool.send(newestFirst ? "ZREVRANGE" : "ZRANGE", set, offset, offset + max(limit, 1) - 1).decode(as: [String].self)
+            guard !ids.isEmpty else { return [] }
+            let hashes = try await pool.pipeline(ids.map { RedisCommand("HGETALL", keys.job($0)) })
+            return try zip(ids, hashes).compactMap { id, hash in
+                (hash.array?.isEmpty ?? true) ? nil : try Job(id: id, hash: hash)
+            }
+        } catch let error as QueueError {
+            throw error
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+    }
+
+    public func counts() async throws -> QueueCounts {
+        do {
+            let replies = try await pool.pipeline(
+                [keys.key(.waiting), keys.key(.delayed), keys.key(.active), keys.key(.completed), keys.key(.dead)].map { RedisCommand("ZCARD", $0) }
+                    + [RedisCommand("HGET", keys.key(.meta), "paused")]
+            )
+            var counts = QueueCounts()
+            counts.waiting = Int(replies[0].int ?? 0)
+            counts.delayed = Int(replies[1].int ?? 0)
+            counts.active = Int(replies[2].int ?? 0)
+            counts.completed = Int(replies[3].int ?? 0)
+            counts.dead = Int(replies[4].int ?? 0)
+            counts.paused = replies[5].string == "1"
+            return counts
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+    }
+
+    public func retryDead(id: String, now: Int64) async throws {
+        _ = try await runStatus(QueueScripts.retryDead, id: id, [id, Int(now)])
+    }
+
+    public func promote(id: String, now: Int64) async throws {
+        _ = try await runStatus(QueueScripts.promote, id: id, [id, Int(now)])
+    }
+
+    public func remove(id: String) async throws {
+        _ = try await runStatus(QueueScripts.remove, id: id, [id])
+    }
+
+    public func pause() async throws {
+        try await setPaused(true)
+    }
+
+    public func resume() async throws {
+        try await setPaused(false)
+    }
+
+    private func setPaused(_ paused: Bool) async throws {
+        do {
+            _ = try await pool.pipeline([
+                RedisCommand("HSET", keys.key(.meta), "paused", paused ? "1" : "0"),
+                RedisCommand("XADD", keys.key(.events), "MAXLEN", "~", "10000", "*", "event", paused ? "paused" : "resumed", "id", ""),
+            ])
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+    }
+
+    /// 128 random bits: a lease token no other worker can guess or reuse.
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 36) + "." + String(generator.next() as UInt64, radix: 36)
+    }
+}
+
+extension Job {
+    /// Builds a job from its Redis hash (an `HGETALL` reply), validating every field.
+    init(id: String, hash: RESPValue) throws {
+        guard let flat = hash.array, flat.count % 2 == 0 else { throw QueueError(.invalidReply, "job \(id): not a hash") }
+        var fields: [String: [UInt8]] = [:]
+        for index in stride(from: 0, to: flat.count, by: 2) {
+            guard let key = flat[index].string, let value = flat[index + 1].bytes else { throw QueueError(.invalidReply, "job \(id): bad field") }
+            fields[key] = value
+        }
+        func text(_ name: String) throws -> String {
+            guard let value = fields[name] else { throw QueueError(.invalidReply, "job \(id): missing \(name)") }
+            return String(decoding: value, as: UTF8.self)
+        }
+        func number(_ name: String) throws -> Int64 {
+            guard let value = Int64(try text(name)) else { throw QueueError(.invalidReply, "job \(id): \(name) is not a number") }
+            return value
+        }
+        func optionalNumber(_ name: String) throws -> Int64? {
+            let value = try text(name)
+            return value.isEmpty ? nil : Int64(value)
+        }
+        guard let state = JobState(rawValue: try text("state")) else { throw QueueError(.invalidReply, "job \(id): unknown state") }
+        let errors: [JobFailure]
+        do {
+            errors = try JSONDecoder().decode([JobFailure].self, from: Data(fields["errors"] ?? Array("[]".utf8)))
+        } catch {
+            throw QueueError(.invalidReply, "job \(id): errors are not a JSON list")
+        }
+        self.init(
+            id: id,
+            name: try text("name"),
+            payload: fields["payload"] ?? [],
+            state: state,
+            priority: Int(try number("prio")),
+            maxAttempts: Int(try number("max")),
+            runs: Int(try number("runs")),
+            failures: Int(try number("fails")),
+            stalls: Int(try number("stalls")),
+            createdAt: try number("created"),
+            runAt: try number("runat"),
+            finishedAt: try optionalNumber("finished"),
+            timeoutMillis: try optionalNumber("timeout"),
+            progress: Int(try number("progress")),
+            errors: errors
+        )
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

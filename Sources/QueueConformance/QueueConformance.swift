@@ -1,0 +1,249 @@
+public import Queue
+
+/// One behaviour every queue backend must show, run by `MemoryJobQueueTests` and `RedisJobQueueTests`.
+///
+/// `makeQueue()` gives a fresh, empty queue each call (for Redis: its own key prefix). Times are passed
+/// explicitly, so no check sleeps. A check throws ``QueueCheckFailed`` on failure.
+public struct QueueCheck: Sendable, CustomStringConvertible {
+    public typealias MakeQueue = @Sendable () async throws -> any JobQueueDriver
+    public let description: String
+    public let run: @Sendable (_ makeQueue: MakeQueue) async throws -> Void
+}
+
+public struct QueueCheckFailed: Error, CustomStringConvertible {
+    public let description: String
+}
+
+func expect(_ condition: Bool, _ message: @autoclosure () -> String, line: Int = #line) throws {
+    if !condition { throw QueueCheckFailed(description: "line \(line): \(message())") }
+}
+
+let t0: Int64 = 1_800_000_000_000
+let lease = Duration.seconds(30)
+
+extension JobQueueDriver {
+    func add(_ name: String, _ options: JobOptions = JobOptions(), at now: Int64 = t0) async throws -> String {
+        try await enqueue(name: name, payload: Array("{}".utf8), options: options, now: now).id
+    }
+
+    func drainNames(at now: Int64 = t0) async throws -> [String] {
+        var names: [String] = []
+        while let claim = try await claim(lease: lease, now: now) {
+            names.append(claim.job.name)
+            try await complete(claim, now: now)
+        }
+        return names
+    }
+}
+
+public enum QueueConformance {
+    public static let all: [QueueCheck] = ordering + retries + leases + operations
+
+    static let ordering: [QueueCheck] = [
+        QueueCheck(description: "FIFO within a priority") { make in
+            let queue = try await make()
+            for index in 0..<20 { _ = try await queue.add("job-\(index)") }
+            let names = try await queue.drainNames()
+            try expect(names == (0..<20).map { "job-\($0)" }, "order \(names)")
+        },
+        QueueCheck(description: "lower priority values run first, FIFO among equals") { make in
+            let queue = try await make()
+            _ = try await queue.add("low-1", JobOptions(priority: 500))
+            _ = try await queue.add("high-1", JobOptions(priority: 1))
+            _ = try await queue.add("mid", JobOptions(priority: 100))
+            _ = try await queue.add("high-2", JobOptions(priority: 1))
+            _ = try await queue.add("low-2", JobOptions(priority: 500))
+            let names = try await queue.drainNames()
+            try expect(names == ["high-1", "high-2", "mid", "low-1", "low-2"], "order \(names)")
+        },
+        QueueCheck(description: "a delayed job is not claimed before its time, then is; promote makes it due now") { make in
+            let queue = try await make()
+            _ = try await queue.add("later", JobOptions(runAt: t0 + 10_000))
+            let promoted = try await queue.add("promoted", JobOptions(runAt: t0 + 60_000))
+            try expect(try await queue.claim(lease: lease, now: t0 + 9_999) == nil, "claimed early")
+            try expect(try await queue.counts().delayed == 2, "not delayed")
+            let claimed = try await queue.claim(lease: lease, now: t0 + 10_000)
+            try expect(claimed?.job.name == "later", "not claimed when due")
+            try await queue.promote(id: promoted, now: t0 + 10_001)
+            try expect(try await queue.claim(lease: lease, now: t0 + 10_001)?.job.name == "promoted", "promote did not make it due")
+        },
+        QueueCheck(description: "jobId makes enqueue idempotent while the job exists") { make in
+            let queue = try await make()
+            let first = try await queue.enqueue(name: "fulfil", payload: Array("1".utf8), options: JobOptions(jobID: "order-42"), now: t0)
+            let second = try await queue.enqueue(name: "fulfil", payload: Array("2".utf8), options: JobOptions(jobID: "order-42"), now: t0)
+            try expect(first == ("order-42", true) && second == ("order-42", false), "\(first) \(second)")
+            try expect(try await queue.counts().waiting == 1, "two jobs for one id")
+            try expect(try await queue.job(id: "order-42")?.payload == Array("1".utf8), "second enqueue overwrote the payload")
+            try await queue.remove(id: "order-42")
+            let third = try await queue.enqueue(name: "fulfil", payload: [], options: JobOptions(jobID: "order-42"), now: t0)
+            try expect(third.created, "could not re-add after removal")
+        },
+        QueueCheck(description: "concurrent claimers each get a different job, every job exactly once") { make in
+            let queue = try await make()
+            for index in 0..<100 { _ = try await queue.add("j\(index)") }
+            let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        var mine: [String] = []
+                        while let claim = try await queue.claim(lease: lease, now: t0) {
+                            mine.append(claim.job.id)
+                            try await queue.complete(claim, now: t0)
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            try expect(claimed.count == 100 && Set(claimed).count == 100, "\(claimed.count) claims, \(Set(claimed).count) distinct")
+        },
+    ]
+
+    static let retries: [QueueCheck] = [
+        QueueCheck(description: "a failed run is retried at the time given, until attempts run out, then dead-lettered with every error") { make in
+            let queue = try await make()
+            let id = try await queue.add("flaky", JobOptions(retry: RetryPolicy(attempts: 3, backoff: .fixed(.seconds(1)))))
+            var now = t0
+            for attempt in 1...3 {
+                guard let claim = try await queue.claim(lease: lease, now: now) else { throw QueueCheckFailed(description: "attempt \(attempt) not claimable") }
+                try expect(claim.job.runs == attempt, "runs \(claim.job.runs) on attempt \(attempt)")
+                let outcome = try await queue.fail(claim, message: "boom \(attempt)", retryAt: now + 1_000, permanent: false, now: now)
+                if attempt < 3 {
+                    try expect(outcome == .retrying(at: now + 1_000), "outcome \(outcome)")
+                    try expect(try await queue.claim(lease: lease, now: now + 999) == nil, "retried before its backoff")
+                } else {
+                    try expect(outcome == .deadLettered, "not dead after the last attempt")
+                }
+                now += 1_000
+            }
+            let dead = try await queue.job(id: id)
+            try expect(dead?.state == .dead && dead?.failures == 3, "state \(String(describing: dead?.state))")
+            try expect(dead?.errors.map(\.message) == ["boom 1", "boom 2", "boom 3"], "errors \(String(describing: dead?.errors))")
+            try expect(dead?.errors.map(\.attempt) == [1, 2, 3] && dead?.payload == Array("{}".utf8), "attempts or payload lost")
+        },
+        QueueCheck(description: "a permanent failure skips the remaining attempts") { make in
+            let queue = try await make()
+            let id = try await queue.add("bad-input", JobOptions(retry: .critical))
+            let claim = try await queue.claim(lease: lease, now: t0)
+            let outcome = try await queue.fail(claim!, message: "invalid payload", retryAt: t0 + 500, permanent: true, now: t0)
+            try expect(outcome == .deadLettered, "outcome \(outcome)")
+            try expect(try await queue.job(id: id)?.state == .dead, "not dead")
+        },
+        QueueCheck(description: "dead-letter: listed, retried with fresh attempts, removed") { make in
+            let queue = try await make()
+            let id = try await queue.add("once", JobOptions(retry: RetryPolicy(attempts: 1, backoff: .fixed(.zero))))
+            _ = try await queue.fail(try await queue.claim(lease: lease, now: t0)!, message: "down", retryAt: t0, permanent: false, now: t0)
+            try expect(try await queue.jobs(in: .dead, offset: 0, limit: 10).map(\.id) == [id], "not listed as dead")
+            try await queue.retryDead(id: id, now: t0 + 1)
+            let again = try await queue.claim(lease: lease, now: t0 + 1)
+            try expect(again?.job.id == id && again?.job.failures == 0 && again?.job.errors.count == 1, "retry lost state: \(String(describing: again?.job))")
+            _ = try await queue.fail(again!, message: "down again", retryAt: t0, permanent: false, now: t0 + 2)
+            try await queue.remove(id: id)
+            let removedJob = try await queue.job(id: id)
+            let deadCount = try await queue.counts().dead
+            try expect(removedJob == nil && deadCount == 0, "not removed")
+            var refused = false
+            do { try await queue.retryDead(id: id, now: t0) } catch let error as QueueError where error.code == .notFound { refused = true }
+            try expect(refused, "retrying a removed job did not fail with notFound")
+        },
+        QueueCheck(description: "the backoff schedule: fixed, exponential with full jitter, capped") { _ in
+            try expect(Backoff.fixed(.seconds(2)).delay(afterFailure: 5) == .seconds(2), "fixed")
+            let exponential = Backoff.exponential(base: .seconds(1), cap: .seconds(30))
+            for failure in 1...8 {
+                let ceiling = min(1_000 << (failure - 1), 30_000)
+                let top = exponential.delay(afterFailure: failure) { $0.upperBound }
+                let bottom = exponential.delay(afterFailure: failure) { $0.lowerBound }
+                try expect(top == .milliseconds(ceiling) && bottom == .zero, "failure \(failure): \(bottom)…\(top)")
+            }
+        },
+    ]
+
+    static let leases: [QueueCheck] = [
+        QueueCheck(description: "an expired lease returns the job to waiting as a stall; the old holder can no longer finish it") { make in
+            let queue = try await make()
+            let id = try await queue.add("long")
+            let first = try await queue.claim(lease: .seconds(10), now: t0)!
+            try expect(try await queue.recoverStalled(maxStalls: 2, now: t0 + 9_999) == 0, "recovered a live lease")
+            try expect(try await queue.recoverStalled(maxStalls: 2, now: t0 + 10_000) == 1, "expired lease not recovered")
+            var lost = false
+            do { try await queue.complete(first, now: t0 + 10_001) } catch let error as QueueError where error.code == .leaseLost { lost = true }
+            try expect(lost, "a worker that lost its lease completed the job")
+            var lostFail = false
+            do { _ = try await queue.fail(first, message: "x", retryAt: t0, permanent: false, now: t0 + 10_001) } catch let error as QueueError where error.code == .leaseLost { lostFail = true }
+            try expect(lostFail, "a worker that lost its lease failed the job")
+            let second = try await queue.claim(lease: .seconds(10), now: t0 + 10_002)
+            try expect(second?.job.id == id && second?.job.stalls == 1 && second?.job.runs == 2, "stall not counted: \(String(describing: second?.job))")
+            try await queue.complete(second!, now: t0 + 10_003)
+            try expect(try await queue.job(id: id)?.state == .completed, "new holder could not complete")
+        },
+        QueueCheck(description: "extending the lease keeps the job from recovery") { make in
+            let queue = try await make()
+            _ = try await queue.add("renewed")
+            var claim = try await queue.claim(lease: .seconds(10), now: t0)!
+            claim = try await queue.extendLease(claim, by: .seconds(10), now: t0 + 8_000)
+            try expect(try await queue.recoverStalled(maxStalls: 2, now: t0 + 15_000) == 0, "recovered a renewed lease")
+            try await queue.progress(claim, percent: 40)
+            try expect(try await queue.job(id: claim.job.id)?.progress == 40, "progress not stored")
+            try await queue.complete(claim, now: t0 + 16_000)
+        },
+        QueueCheck(description: "a job that stalls too often is dead-lettered with that reason") { make in
+            let queue = try await make()
+            let id = try await queue.add("crashes-workers")
+            var now = t0
+            for _ in 0..<3 {
+                _ = try await queue.claim(lease: .seconds(1), now: now)
+                now += 1_000
+                _ = try await queue.recoverStalled(maxStalls: 2, now: now)
+            }
+            let job = try await queue.job(id: id)
+            try expect(job?.state == .dead && job?.stalls == 3, "state \(String(describing: job?.state)) stalls \(String(describing: job?.stalls))")
+            try expect(job?.errors.last?.message.contains("stalled") == true, "no stall reason: \(String(describing: job?.errors))")
+        },
+        QueueCheck(description: "a removed job's holder loses its lease") { make in
+            let queue = try await make()
+            _ = try await queue.add("cancelled")
+            let claim = try await queue.claim(lease: lease, now: t0)!
+            try await queue.remove(id: claim.job.id)
+            var refused = false
+            do { try await queue.complete(claim, now: t0) } catch let error as QueueError where [.leaseLost, .notFound].contains(error.code) { refused = true }
+            try expect(refused, "completed a removed job")
+        },
+    ]
+
+    static let operations: [QueueCheck] = [
+        QueueCheck(description: "pause stops claims, resume restarts them") { make in
+            let queue = try await make()
+            _ = try await queue.add("x")
+            try await queue.pause()
+            let whilePaused = try await queue.claim(lease: lease, now: t0)
+            let paused = try await queue.counts().paused
+            try expect(whilePaused == nil && paused, "claimed while paused")
+            try await queue.resume()
+            try expect(try await queue.claim(lease: lease, now: t0) != nil, "not claimable after resume")
+        },
+        QueueCheck(description: "counts by state and paged listing") { make in
+            let queue = try await make()
+            for index in 0..<5 { _ = try await queue.add("w\(index)") }
+            _ = try await queue.add("d", JobOptions(runAt: t0 + 60_000))
+            let active = try await queue.claim(lease: lease, now: t0)!
+            let counts = try await queue.counts()
+            try expect(counts.waiting == 4 && counts.delayed == 1 && counts.active == 1 && counts.completed == 0, "counts \(counts)")
+            let page1 = try await queue.jobs(in: .waiting, offset: 0, limit: 2).map(\.name)
+            let page2 = try await queue.jobs(in: .waiting, offset: 2, limit: 2).map(\.name)
+            try expect(page1 == ["w1", "w2"] && page2 == ["w3", "w4"], "pages \(page1) \(page2)")
+            try expect(try await queue.jobs(in: .active, offset: 0, limit: 10).map(\.id) == [active.job.id], "active listing")
+        },
+        QueueCheck(description: "finished jobs are kept only up to the retention count") { make in
+            let queue = try await make()
+            for index in 0..<1_010 { _ = try await queue.add("r\(index)") }
+            var now = t0
+            while let claim = try await queue.claim(lease: lease, now: now) {
+                try await queue.complete(claim, now: now)
+                now += 1
+            }
+            let counts = try await queue.counts()
+            try expect(counts.completed == Retention.completedDefault.maxCount, "kept \(counts.completed) completed jobs")
+            let newest = try await queue.jobs(in: .completed, offset: 0, limit: 1).first?.name
+            try expect(newest == "r1009", "newest completed is \(String(describing: newest))")
+        },
+    ]
+}
