@@ -9,6 +9,8 @@ public struct Job: Sendable, Hashable {
     public var priority: Int
     /// How many runs may fail before the job is dead-lettered.
     public var maxAttempts: Int
+    /// The delay before each retry.
+    public var backoff: Backoff
     /// Runs started so far (a stalled run counts too).
     public var runs: Int
     /// Runs that failed so far.
@@ -25,7 +27,7 @@ public struct Job: Sendable, Hashable {
     public var errors: [JobFailure]
 
     public init(
-        id: String, name: String, payload: [UInt8], state: JobState, priority: Int, maxAttempts: Int, runs: Int, failures: Int,
+        id: String, name: String, payload: [UInt8], state: JobState, priority: Int, maxAttempts: Int, backoff: Backoff, runs: Int, failures: Int,
         stalls: Int, createdAt: Int64, runAt: Int64, finishedAt: Int64?, timeoutMillis: Int64?, progress: Int, errors: [JobFailure]
     ) {
         self.id = id
@@ -34,6 +36,7 @@ public struct Job: Sendable, Hashable {
         self.state = state
         self.priority = priority
         self.maxAttempts = maxAttempts
+        self.backoff = backoff
         self.runs = runs
         self.failures = failures
         self.stalls = stalls
@@ -143,6 +146,10 @@ public protocol JobQueueDriver: Sendable {
 
     /// Records a failed run and retries it at `retryAt`, or dead-letters it when out of attempts or `permanent`.
     func fail(_ claim: ClaimedJob, message: String, retryAt: Int64, permanent: Bool, now: Int64) async throws -> FailureOutcome
+
+    /// Gives a running job back unfinished (a worker shutting down): it returns to waiting, and the aborted run
+    /// does not count as an attempt.
+    func release(_ claim: ClaimedJob, now: Int64) async throws
 
     /// Extends the lease of a running job; throws `QueueError.leaseLost` if it is no longer held.
     func extendLease(_ claim: ClaimedJob, by lease: Duration, now: Int64) async throws -> ClaimedJob

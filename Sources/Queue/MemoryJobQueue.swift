@@ -40,7 +40,7 @@ public final class MemoryJobQueue: JobQueueDriver {
             let runAt = options.runAt ?? now
             let job = Job(
                 id: id, name: name, payload: payload, state: runAt > now ? .delayed : .waiting, priority: options.priority,
-                maxAttempts: options.retry.attempts, runs: 0, failures: 0, stalls: 0, createdAt: now, runAt: runAt, finishedAt: nil,
+                maxAttempts: options.retry.attempts, backoff: options.retry.backoff, runs: 0, failures: 0, stalls: 0, createdAt: now, runAt: runAt, finishedAt: nil,
                 timeoutMillis: options.timeout?.milliseconds, progress: 0, errors: []
             )
             state.entries[id] = Entry(job: job, sequence: state.sequence)
@@ -109,6 +109,16 @@ public final class MemoryJobQueue: JobQueueDriver {
             }
             state.entries[claim.job.id] = entry
             return .retrying(at: max(retryAt, now))
+        }
+    }
+
+    public func release(_ claim: ClaimedJob, now: Int64) async throws {
+        try state.withLockedValue { state in
+            var entry = try Self.held(claim, in: state)
+            entry.job.state = .waiting
+            entry.job.runs -= 1
+            entry.token = nil
+            state.entries[claim.job.id] = entry
         }
     }
 

@@ -44,7 +44,7 @@ enum QueueScripts {
         """
 
     /// enqueue-7: ARGV[2] id or '' · [3] name · [4] payload · [5] priority · [6] max attempts · [7] timeout ms or ''
-    /// · [8] now · [9] run-at. Returns {id, 1 created | 0 existed}.
+    /// · [8] now · [9] run-at · [10] backoff. Returns {id, 1 created | 0 existed}.
     static let enqueue = RedisScript(
         helpers + """
             local id = ARGV[2]
@@ -62,7 +62,7 @@ enum QueueScripts {
             local now, runat = tonumber(ARGV[8]), tonumber(ARGV[9])
             redis.call('HSET', key, 'name', ARGV[3], 'payload', ARGV[4], 'prio', ARGV[5], 'seq', seq, 'max', ARGV[6],
               'timeout', ARGV[7], 'runs', 0, 'fails', 0, 'stalls', 0, 'created', now, 'runat', runat, 'progress', 0,
-              'errors', '[]', 'token', '', 'finished', '')
+              'errors', '[]', 'token', '', 'finished', '', 'backoff', ARGV[10])
             if runat > now then
               redis.call('HSET', key, 'state', 'delayed')
               redis.call('ZADD', KEYS[2], runat, id)
@@ -141,6 +141,22 @@ enum QueueScripts {
             end
             event('retried', id)
             return 2
+            """
+    )
+
+    /// release-7: ARGV[2] id · [3] token. Active → waiting, the run not counted. Returns 0.
+    static let release = RedisScript(
+        helpers + """
+            local id = ARGV[2]
+            local key = prefix .. id
+            local status = held(key, id, ARGV[3])
+            if status < 0 then return status end
+            redis.call('ZREM', KEYS[3], id)
+            redis.call('HINCRBY', key, 'runs', -1)
+            redis.call('HSET', key, 'state', 'waiting', 'token', '')
+            redis.call('ZADD', KEYS[1], score(key), id)
+            event('released', id)
+            return 0
             """
     )
 

@@ -52,6 +52,7 @@ public struct RedisJobQueue: JobQueueDriver {
             [
                 options.jobID ?? "", name, payload, options.priority, options.retry.attempts,
                 options.timeout.map { Int($0.milliseconds) }.map(String.init) ?? "", Int(now), Int(options.runAt ?? now),
+                options.retry.backoff.encoded,
             ]
         )
         guard let parts = reply.array, parts.count == 2, let id = parts[0].string, let created = parts[1].int else {
@@ -89,6 +90,10 @@ public struct RedisJobQueue: JobQueueDriver {
             ]
         )
         return code == 1 ? .deadLettered : .retrying(at: max(retryAt, now))
+    }
+
+    public func release(_ claim: ClaimedJob, now: Int64) async throws {
+        _ = try await runStatus(QueueScripts.release, id: claim.job.id, [claim.job.id, claim.token])
     }
 
     public func extendLease(_ claim: ClaimedJob, by lease: Duration, now: Int64) async throws -> ClaimedJob {
@@ -221,6 +226,7 @@ extension Job {
             return value.isEmpty ? nil : Int64(value)
         }
         guard let state = JobState(rawValue: try text("state")) else { throw QueueError(.invalidReply, "job \(id): unknown state") }
+        guard let backoff = Backoff(encoded: try text("backoff")) else { throw QueueError(.invalidReply, "job \(id): bad backoff") }
         let errors: [JobFailure]
         do {
             errors = try JSONDecoder().decode([JobFailure].self, from: Data(fields["errors"] ?? Array("[]".utf8)))
@@ -234,6 +240,7 @@ extension Job {
             state: state,
             priority: Int(try number("prio")),
             maxAttempts: Int(try number("max")),
+            backoff: backoff,
             runs: Int(try number("runs")),
             failures: Int(try number("fails")),
             stalls: Int(try number("stalls")),

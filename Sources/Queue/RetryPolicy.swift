@@ -34,3 +34,27 @@ public enum Backoff: Sendable, Hashable {
         }
     }
 }
+
+extension Backoff {
+    /// `fixed:<ms>` or `exp:<base ms>:<cap ms>`, as stored with the job.
+    var encoded: String {
+        switch self {
+        case .fixed(let delay): "fixed:\(delay.milliseconds)"
+        case .exponential(let base, let cap): "exp:\(base.milliseconds):\(cap.milliseconds)"
+        }
+    }
+
+    init?(encoded: String) {
+        let parts = encoded.split(separator: ":").map { Int64($0) }
+        switch (encoded.hasPrefix("fixed:"), encoded.hasPrefix("exp:"), parts.count) {
+        case (true, _, 2):
+            guard let delay = parts[1] else { return nil }
+            self = .fixed(.milliseconds(delay))
+        case (_, true, 3):
+            guard let base = parts[1], let cap = parts[2] else { return nil }
+            self = .exponential(base: .milliseconds(base), cap: .milliseconds(cap))
+        default:
+            return nil
+        }
+    }
+}

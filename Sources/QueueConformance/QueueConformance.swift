@@ -119,6 +119,7 @@ public enum QueueConformance {
             try expect(dead?.state == .dead && dead?.failures == 3, "state \(String(describing: dead?.state))")
             try expect(dead?.errors.map(\.message) == ["boom 1", "boom 2", "boom 3"], "errors \(String(describing: dead?.errors))")
             try expect(dead?.errors.map(\.attempt) == [1, 2, 3] && dead?.payload == Array("{}".utf8), "attempts or payload lost")
+            try expect(dead?.backoff == .fixed(.seconds(1)) && dead?.maxAttempts == 3, "options lost")
         },
         QueueCheck(description: "a permanent failure skips the remaining attempts") { make in
             let queue = try await make()
@@ -197,6 +198,17 @@ public enum QueueConformance {
             let job = try await queue.job(id: id)
             try expect(job?.state == .dead && job?.stalls == 3, "state \(String(describing: job?.state)) stalls \(String(describing: job?.stalls))")
             try expect(job?.errors.last?.message.contains("stalled") == true, "no stall reason: \(String(describing: job?.errors))")
+        },
+        QueueCheck(description: "a released job returns to waiting and the aborted run does not count") { make in
+            let queue = try await make()
+            let id = try await queue.add("interrupted")
+            let claim = try await queue.claim(lease: lease, now: t0)!
+            try await queue.release(claim, now: t0 + 1)
+            let again = try await queue.claim(lease: lease, now: t0 + 2)
+            try expect(again?.job.id == id && again?.job.runs == 1 && again?.job.failures == 0, "release counted: \(String(describing: again?.job))")
+            var lost = false
+            do { try await queue.complete(claim, now: t0 + 3) } catch let error as QueueError where error.code == .leaseLost { lost = true }
+            try expect(lost, "the releasing worker could still complete the job")
         },
         QueueCheck(description: "a removed job's holder loses its lease") { make in
             let queue = try await make()
