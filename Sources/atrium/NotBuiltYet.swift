@@ -14,13 +14,6 @@ extension NotBuiltYet {
     }
 }
 
-struct Worker: NotBuiltYet {
-    static let configuration = CommandConfiguration(abstract: "Run queue workers (not built yet).")
-    static let arrivesWith = "the job queue, issue #4"
-    @Option(help: "Comma-separated queue names.") var queues: String?
-    @Option(help: "Jobs run at once per process.") var concurrency: Int?
-}
-
 struct Migrate: NotBuiltYet {
     static let configuration = CommandConfiguration(abstract: "Apply PostgreSQL migrations (not built yet).")
     static let arrivesWith = "the PostgreSQL store, issue #6"
@@ -40,44 +33,6 @@ struct Bench: ParsableCommand {
     struct Queue: NotBuiltYet {
         static let configuration = CommandConfiguration(abstract: "Job queue enqueue/drain/latency (not built yet).")
         static let arrivesWith = "the job queue, issue #4"
-    }
-}
-
-struct QueueCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "queue",
-        abstract: "Operator commands for the job queue (not built yet).",
-        subcommands: [Stats.self, Jobs.self, Retry.self, Remove.self, Pause.self, Resume.self, Smoke.self]
-    )
-
-    struct Stats: NotBuiltYet {
-        static let configuration = CommandConfiguration(abstract: "Counts per queue and state.")
-        static let arrivesWith = "the job queue, issue #4"
-    }
-    struct Jobs: NotBuiltYet {
-        static let configuration = CommandConfiguration(abstract: "List jobs of a queue by state.")
-        static let arrivesWith = "the job queue, issue #4"
-    }
-    struct Retry: NotBuiltYet {
-        static let configuration = CommandConfiguration(abstract: "Retry a failed or dead-lettered job.")
-        static let arrivesWith = "the job queue, issue #4"
-    }
-    struct Remove: NotBuiltYet {
-        static let configuration = CommandConfiguration(abstract: "Remove a job.")
-        static let arrivesWith = "the job queue, issue #4"
-    }
-    struct Pause: NotBuiltYet {
-        static let configuration = CommandConfiguration(abstract: "Pause a queue.")
-        static let arrivesWith = "the job queue, issue #4"
-    }
-    struct Resume: NotBuiltYet {
-        static let configuration = CommandConfiguration(abstract: "Resume a paused queue.")
-        static let arrivesWith = "the job queue, issue #4"
-    }
-    struct Smoke: NotBuiltYet {
-        static let configuration = CommandConfiguration(abstract: "End-to-end self-test: enqueue N jobs, report completed / lost / run-twice.")
-        static let arrivesWith = "the job queue, issue #4"
-        @Option(help: "Number of smoke jobs.") var jobs: Int = 1000
     }
 }
 

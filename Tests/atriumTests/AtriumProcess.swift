@@ -76,6 +76,32 @@ final class AtriumProcess: Sendable {
         throw ProcessError.noOutput(text: text, stdout: stdout, stderr: stderr)
     }
 
+    func waitForError(containing text: String, within limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if stderr.contains(text) { return }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ProcessError.noOutput(text: text, stdout: stdout, stderr: stderr)
+    }
+
+    /// Waits for the process to exit by itself; its status.
+    func waitForExit(within limit: Duration) async throws -> Int32 {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw ProcessError.didNotExit }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        return process.terminationStatus
+    }
+
+    /// SIGKILL: as abrupt as a crash.
+    func crash() {
+        forceStop()
+    }
+
     /// Sends `signal` and waits for the exit status.
     func stop(signal: Int32, within limit: Duration) async throws -> Int32 {
         kill(process.processIdentifier, signal)
