@@ -99,6 +99,21 @@ public struct ClaimedJob: Sendable, Hashable {
     public let leaseUntil: Int64
 }
 
+/// What a claim found.
+public enum ClaimOutcome: Sendable, Hashable {
+    case job(ClaimedJob)
+    /// Nothing due (or the queue is paused).
+    case empty
+    /// The queue's rate limit allows no claim for this long.
+    case rateLimited(retryAfter: Duration)
+
+    /// The claimed job, if any.
+    public var claimed: ClaimedJob? {
+        if case .job(let claim) = self { return claim }
+        return nil
+    }
+}
+
 /// What happened to a failed run.
 public enum FailureOutcome: Sendable, Hashable {
     /// Scheduled to run again at this time.
@@ -138,8 +153,12 @@ public protocol JobQueueDriver: Sendable {
     /// Adds a job; with `options.jobID` set and that job present, returns the existing job's id and `false`.
     func enqueue(name: String, payload: [UInt8], options: JobOptions, now: Int64) async throws -> (id: String, created: Bool)
 
-    /// Takes the next due job (promoting due delayed jobs first) under a lease; nil when none is due or paused.
-    func claim(lease: Duration, now: Int64) async throws -> ClaimedJob?
+    /// Takes the next due job (promoting due delayed jobs first) under a lease.
+    func claim(lease: Duration, now: Int64) async throws -> ClaimOutcome
+
+    /// At most `maxJobs` claims per `window` across every worker of the queue; nil removes the limit.
+    func setRateLimit(maxJobs: Int, per window: Duration) async throws
+    func removeRateLimit() async throws
 
     /// Finishes a run. Throws `QueueError.leaseLost` if the lease was lost (expired and recovered, or removed).
     func complete(_ claim: ClaimedJob, now: Int64) async throws
@@ -175,4 +194,22 @@ public protocol JobQueueDriver: Sendable {
 
     func pause() async throws
     func resume() async throws
+
+    /// Events after `cursor` (nil: from the oldest kept), oldest first: `added`, `completed`, `failed`, `retried`,
+    /// `stalled`, `dead_lettered`, `released`, `promoted`, `removed`, `progress`, `paused`, `resumed`. The stream
+    /// keeps about the last 10 000; pass the last event's `cursor` to continue tailing.
+    func events(after cursor: String?, limit: Int) async throws -> [QueueEvent]
+}
+
+public struct QueueEvent: Sendable, Hashable {
+    /// Where this event stands in the stream; pass it back to read what follows.
+    public let cursor: String
+    public let kind: String
+    public let jobID: String
+
+    public init(cursor: String, kind: String, jobID: String) {
+        self.cursor = cursor
+        self.kind = kind
+        self.jobID = jobID
+    }
 }

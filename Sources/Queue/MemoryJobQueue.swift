@@ -18,6 +18,17 @@ public final class MemoryJobQueue: JobQueueDriver {
         var entries: [String: Entry] = [:]
         var sequence: Int64 = 0
         var paused = false
+        var rateLimit: (max: Int, windowMillis: Int64)?
+        var rateWindow: Int64 = -1
+        var rateUsed = 0
+        var events: [QueueEvent] = []
+        var eventSequence = 0
+
+        mutating func record(_ kind: String, _ id: String) {
+            eventSequence += 1
+            events.append(QueueEvent(cursor: String(eventSequence), kind: kind, jobID: id))
+            if events.count > 10_000 { events.removeFirst(events.count - 10_000) }
+        }
     }
 
     private let state = NIOLockedValueBox(State())
@@ -44,19 +55,30 @@ public final class MemoryJobQueue: JobQueueDriver {
                 timeoutMillis: options.timeout?.milliseconds, progress: 0, errors: []
             )
             state.entries[id] = Entry(job: job, sequence: state.sequence)
+            state.record("added", id)
             return (id, true)
         }
     }
 
-    public func claim(lease: Duration, now: Int64) async throws -> ClaimedJob? {
+    public func claim(lease: Duration, now: Int64) async throws -> ClaimOutcome {
         state.withLockedValue { state in
-            guard !state.paused else { return nil }
+            guard !state.paused else { return .empty }
+            var window: Int64 = 0
+            if let limit = state.rateLimit {
+                window = now / limit.windowMillis
+                if window != state.rateWindow {
+                    state.rateWindow = window
+                    state.rateUsed = 0
+                }
+                if state.rateUsed >= limit.max { return .rateLimited(retryAfter: .milliseconds((window + 1) * limit.windowMillis - now)) }
+            }
             for (id, entry) in state.entries where entry.job.state == .delayed && entry.job.runAt <= now {
                 state.entries[id]?.job.state = .waiting
             }
             let next = state.entries.values.filter { $0.job.state == .waiting }
                 .min { ($0.job.priority, $0.sequence) < ($1.job.priority, $1.sequence) }
-            guard let next else { return nil }
+            guard let next else { return .empty }
+            if state.rateLimit != nil { state.rateUsed += 1 }
             let token = RedisJobQueue.newToken()
             let leaseUntil = now + lease.milliseconds
             var entry = next
@@ -65,8 +87,16 @@ public final class MemoryJobQueue: JobQueueDriver {
             entry.token = token
             entry.leaseUntil = leaseUntil
             state.entries[entry.job.id] = entry
-            return ClaimedJob(job: entry.job, token: token, leaseUntil: leaseUntil)
+            return .job(ClaimedJob(job: entry.job, token: token, leaseUntil: leaseUntil))
         }
+    }
+
+    public func setRateLimit(maxJobs: Int, per window: Duration) async throws {
+        state.withLockedValue { $0.rateLimit = (max(1, maxJobs), max(1, window.milliseconds)) }
+    }
+
+    public func removeRateLimit() async throws {
+        state.withLockedValue { $0.rateLimit = nil }
     }
 
     /// The entry `claim` still holds, or the refusal the Redis scripts would give.
@@ -84,6 +114,7 @@ public final class MemoryJobQueue: JobQueueDriver {
             entry.job.progress = 100
             entry.token = nil
             state.entries[claim.job.id] = entry
+            state.record("completed", claim.job.id)
             Self.trim(.completed, retention: completedRetention, now: now, in: &state)
         }
     }
@@ -94,10 +125,12 @@ public final class MemoryJobQueue: JobQueueDriver {
             entry.job.failures += 1
             entry.job.errors.append(JobFailure(attempt: entry.job.runs, message: String(message.prefix(2000)), at: now))
             entry.token = nil
+            state.record("failed", claim.job.id)
             if permanent || entry.job.failures >= entry.job.maxAttempts {
                 entry.job.state = .dead
                 entry.job.finishedAt = now
                 state.entries[claim.job.id] = entry
+                state.record("dead_lettered", claim.job.id)
                 Self.trim(.dead, retention: deadRetention, now: now, in: &state)
                 return .deadLettered
             }
@@ -108,6 +141,7 @@ public final class MemoryJobQueue: JobQueueDriver {
                 entry.job.state = .waiting
             }
             state.entries[claim.job.id] = entry
+            state.record("retried", claim.job.id)
             return .retrying(at: max(retryAt, now))
         }
     }
@@ -119,6 +153,7 @@ public final class MemoryJobQueue: JobQueueDriver {
             entry.job.runs -= 1
             entry.token = nil
             state.entries[claim.job.id] = entry
+            state.record("released", claim.job.id)
         }
     }
 
@@ -150,8 +185,10 @@ public final class MemoryJobQueue: JobQueueDriver {
                     entry.job.errors.append(JobFailure(attempt: entry.job.runs, message: message, at: now))
                     entry.job.state = .dead
                     entry.job.finishedAt = now
+                    state.record("dead_lettered", id)
                 } else {
                     entry.job.state = .waiting
+                    state.record("stalled", id)
                 }
                 state.entries[id] = entry
                 recovered += 1
@@ -206,6 +243,7 @@ public final class MemoryJobQueue: JobQueueDriver {
             entry.job.finishedAt = nil
             entry.job.runAt = now
             state.entries[id] = entry
+            state.record("retried_from_dead", id)
         }
     }
 
@@ -215,17 +253,37 @@ public final class MemoryJobQueue: JobQueueDriver {
             guard entry.job.state == .delayed else { throw QueueError.fromScript(-3, jobID: id)! }
             state.entries[id]?.job.state = .waiting
             state.entries[id]?.job.runAt = now
+            state.record("promoted", id)
         }
     }
 
     public func remove(id: String) async throws {
         try state.withLockedValue { state in
             guard state.entries.removeValue(forKey: id) != nil else { throw QueueError.fromScript(-1, jobID: id)! }
+            state.record("removed", id)
         }
     }
 
-    public func pause() async throws { state.withLockedValue { $0.paused = true } }
-    public func resume() async throws { state.withLockedValue { $0.paused = false } }
+    public func pause() async throws {
+        state.withLockedValue {
+            $0.paused = true
+            $0.record("paused", "")
+        }
+    }
+
+    public func resume() async throws {
+        state.withLockedValue {
+            $0.paused = false
+            $0.record("resumed", "")
+        }
+    }
+
+    public func events(after cursor: String?, limit: Int) async throws -> [QueueEvent] {
+        state.withLockedValue { state in
+            let after = cursor.flatMap(Int.init) ?? 0
+            return Array(state.events.filter { (Int($0.cursor) ?? 0) > after }.prefix(max(1, limit)))
+        }
+    }
 
     private static func trim(_ jobState: JobState, retention: Retention, now: Int64, in state: inout State) {
         let finished = state.entries.values.filter { $0.job.state == jobState }

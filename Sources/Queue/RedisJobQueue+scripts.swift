@@ -5,7 +5,7 @@ import RedisClient
 /// All take the same seven keys (one hash tag, so one cluster slot) and `ARGV[1]` = the job-hash key prefix:
 /// KEYS[1] waiting (zset, score priority·10^12 + sequence: FIFO within a priority)  KEYS[2] delayed (zset, due time)
 /// KEYS[3] active (zset, lease end)  KEYS[4] completed (zset, finish time)  KEYS[5] dead (zset, time)
-/// KEYS[6] events (stream, capped)  KEYS[7] meta (hash: seq, paused)
+/// KEYS[6] events (stream, capped)  KEYS[7] meta (hash: seq, paused, rate limit: rl_max, rl_window, rl_id, rl_count)
 /// Negative results are refusals mapped by ``QueueError/fromScript(_:jobID:)``: -1 no such job, -2 lease not held,
 /// -3 wrong state.
 enum QueueScripts {
@@ -76,10 +76,21 @@ enum QueueScripts {
     )
 
     /// claim-7: ARGV[2] now · [3] lease end · [4] token. Promotes due delayed jobs, then pops the first waiting one.
-    /// Returns {id, HGETALL of the job} or nil when paused or empty.
+    /// Returns {id, HGETALL of the job}; nil when paused or empty; {'', ms} when the rate limit allows no more
+    /// claims for ms. The limit is a fixed window over `now`: at most rl_max claims per rl_window ms, all workers.
     static let claim = RedisScript(
         helpers + """
             if redis.call('HGET', KEYS[7], 'paused') == '1' then return nil end
+            local limit = redis.call('HMGET', KEYS[7], 'rl_max', 'rl_window', 'rl_id', 'rl_count')
+            local limited = limit[1] and tonumber(limit[1]) > 0
+            local window, used = 0, 0
+            if limited then
+              window = math.floor(tonumber(ARGV[2]) / tonumber(limit[2]))
+              if tostring(window) == limit[3] then used = tonumber(limit[4]) end
+              if used >= tonumber(limit[1]) then
+                return {'', (window + 1) * tonumber(limit[2]) - tonumber(ARGV[2])}
+              end
+            end
             local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, 1000)
             for _, id in ipairs(due) do
               redis.call('ZREM', KEYS[2], id)
@@ -90,6 +101,7 @@ enum QueueScripts {
             if #popped == 0 then return nil end
             local id = popped[1]
             local key = prefix .. id
+            if limited then redis.call('HSET', KEYS[7], 'rl_id', tostring(window), 'rl_count', used + 1) end
             redis.call('HINCRBY', key, 'runs', 1)
             redis.call('HSET', key, 'state', 'active', 'token', ARGV[4])
             redis.call('ZADD', KEYS[3], ARGV[3], id)
@@ -124,6 +136,7 @@ enum QueueScripts {
             redis.call('ZREM', KEYS[3], id)
             local fails = redis.call('HINCRBY', key, 'fails', 1)
             appendError(key, redis.call('HGET', key, 'runs'), ARGV[5], now)
+            event('failed', id)
             redis.call('HSET', key, 'token', '')
             if ARGV[7] == '1' or fails >= tonumber(redis.call('HGET', key, 'max')) then
               redis.call('HSET', key, 'state', 'dead', 'finished', now)

@@ -61,15 +61,32 @@ public struct RedisJobQueue: JobQueueDriver {
         return (id, created == 1)
     }
 
-    public func claim(lease: Duration, now: Int64) async throws -> ClaimedJob? {
+    public func claim(lease: Duration, now: Int64) async throws -> ClaimOutcome {
         let token = Self.newToken()
         let leaseUntil = now + lease.milliseconds
         let reply = try await run(QueueScripts.claim, [Int(now), Int(leaseUntil), token])
-        if reply.isNull { return nil }
+        if reply.isNull { return .empty }
         guard let parts = reply.array, parts.count == 2, let id = parts[0].string else {
             throw QueueError(.invalidReply, "claim answered \(reply)")
         }
-        return ClaimedJob(job: try Job(id: id, hash: parts[1]), token: token, leaseUntil: leaseUntil)
+        if id.isEmpty { return .rateLimited(retryAfter: .milliseconds(parts[1].int ?? 1)) }
+        return .job(ClaimedJob(job: try Job(id: id, hash: parts[1]), token: token, leaseUntil: leaseUntil))
+    }
+
+    public func setRateLimit(maxJobs: Int, per window: Duration) async throws {
+        do {
+            try await pool.send("HSET", keys.key(.meta), "rl_max", max(1, maxJobs), "rl_window", Int(max(1, window.milliseconds)))
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+    }
+
+    public func removeRateLimit() async throws {
+        do {
+            try await pool.send("HDEL", keys.key(.meta), "rl_max", "rl_window", "rl_id", "rl_count")
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
     }
 
     public func complete(_ claim: ClaimedJob, now: Int64) async throws {
@@ -194,6 +211,24 @@ public struct RedisJobQueue: JobQueueDriver {
             ])
         } catch {
             throw QueueError(.backend, "\(error)")
+        }
+    }
+
+    public func events(after cursor: String?, limit: Int) async throws -> [QueueEvent] {
+        let reply: RESPValue
+        do {
+            reply = try await pool.send("XRANGE", keys.key(.events), cursor.map { "(" + $0 } ?? "-", "+", "COUNT", max(1, limit))
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+        return (reply.array ?? []).compactMap { entry in
+            // [id, [field, value, …]]
+            guard let parts = entry.array, parts.count == 2, let cursor = parts[0].string, let fields = parts[1].array else { return nil }
+            var values: [String: String] = [:]
+            for index in stride(from: 0, to: fields.count - 1, by: 2) {
+                if let key = fields[index].string { values[key] = fields[index + 1].string ?? "" }
+            }
+            return QueueEvent(cursor: cursor, kind: values["event"] ?? "", jobID: values["id"] ?? "")
         }
     }
 

@@ -22,13 +22,17 @@ let t0: Int64 = 1_800_000_000_000
 let lease = Duration.seconds(30)
 
 extension JobQueueDriver {
+    func claimJob(lease: Duration, now: Int64) async throws -> ClaimedJob? {
+        try await claim(lease: lease, now: now).claimed
+    }
+
     func add(_ name: String, _ options: JobOptions = JobOptions(), at now: Int64 = t0) async throws -> String {
         try await enqueue(name: name, payload: Array("{}".utf8), options: options, now: now).id
     }
 
     func drainNames(at now: Int64 = t0) async throws -> [String] {
         var names: [String] = []
-        while let claim = try await claim(lease: lease, now: now) {
+        while let claim = try await claimJob(lease: lease, now: now) {
             names.append(claim.job.name)
             try await complete(claim, now: now)
         }
@@ -60,12 +64,12 @@ public enum QueueConformance {
             let queue = try await make()
             _ = try await queue.add("later", JobOptions(runAt: t0 + 10_000))
             let promoted = try await queue.add("promoted", JobOptions(runAt: t0 + 60_000))
-            try expect(try await queue.claim(lease: lease, now: t0 + 9_999) == nil, "claimed early")
+            try expect(try await queue.claimJob(lease: lease, now: t0 + 9_999) == nil, "claimed early")
             try expect(try await queue.counts().delayed == 2, "not delayed")
-            let claimed = try await queue.claim(lease: lease, now: t0 + 10_000)
+            let claimed = try await queue.claimJob(lease: lease, now: t0 + 10_000)
             try expect(claimed?.job.name == "later", "not claimed when due")
             try await queue.promote(id: promoted, now: t0 + 10_001)
-            try expect(try await queue.claim(lease: lease, now: t0 + 10_001)?.job.name == "promoted", "promote did not make it due")
+            try expect(try await queue.claimJob(lease: lease, now: t0 + 10_001)?.job.name == "promoted", "promote did not make it due")
         },
         QueueCheck(description: "jobId makes enqueue idempotent while the job exists") { make in
             let queue = try await make()
@@ -85,7 +89,7 @@ public enum QueueConformance {
                 for _ in 0..<10 {
                     group.addTask {
                         var mine: [String] = []
-                        while let claim = try await queue.claim(lease: lease, now: t0) {
+                        while let claim = try await queue.claimJob(lease: lease, now: t0) {
                             mine.append(claim.job.id)
                             try await queue.complete(claim, now: t0)
                         }
@@ -104,12 +108,12 @@ public enum QueueConformance {
             let id = try await queue.add("flaky", JobOptions(retry: RetryPolicy(attempts: 3, backoff: .fixed(.seconds(1)))))
             var now = t0
             for attempt in 1...3 {
-                guard let claim = try await queue.claim(lease: lease, now: now) else { throw QueueCheckFailed(description: "attempt \(attempt) not claimable") }
+                guard let claim = try await queue.claimJob(lease: lease, now: now) else { throw QueueCheckFailed(description: "attempt \(attempt) not claimable") }
                 try expect(claim.job.runs == attempt, "runs \(claim.job.runs) on attempt \(attempt)")
                 let outcome = try await queue.fail(claim, message: "boom \(attempt)", retryAt: now + 1_000, permanent: false, now: now)
                 if attempt < 3 {
                     try expect(outcome == .retrying(at: now + 1_000), "outcome \(outcome)")
-                    try expect(try await queue.claim(lease: lease, now: now + 999) == nil, "retried before its backoff")
+                    try expect(try await queue.claimJob(lease: lease, now: now + 999) == nil, "retried before its backoff")
                 } else {
                     try expect(outcome == .deadLettered, "not dead after the last attempt")
                 }
@@ -124,7 +128,7 @@ public enum QueueConformance {
         QueueCheck(description: "a permanent failure skips the remaining attempts") { make in
             let queue = try await make()
             let id = try await queue.add("bad-input", JobOptions(retry: .critical))
-            let claim = try await queue.claim(lease: lease, now: t0)
+            let claim = try await queue.claimJob(lease: lease, now: t0)
             let outcome = try await queue.fail(claim!, message: "invalid payload", retryAt: t0 + 500, permanent: true, now: t0)
             try expect(outcome == .deadLettered, "outcome \(outcome)")
             try expect(try await queue.job(id: id)?.state == .dead, "not dead")
@@ -132,10 +136,10 @@ public enum QueueConformance {
         QueueCheck(description: "dead-letter: listed, retried with fresh attempts, removed") { make in
             let queue = try await make()
             let id = try await queue.add("once", JobOptions(retry: RetryPolicy(attempts: 1, backoff: .fixed(.zero))))
-            _ = try await queue.fail(try await queue.claim(lease: lease, now: t0)!, message: "down", retryAt: t0, permanent: false, now: t0)
+            _ = try await queue.fail(try await queue.claimJob(lease: lease, now: t0)!, message: "down", retryAt: t0, permanent: false, now: t0)
             try expect(try await queue.jobs(in: .dead, offset: 0, limit: 10).map(\.id) == [id], "not listed as dead")
             try await queue.retryDead(id: id, now: t0 + 1)
-            let again = try await queue.claim(lease: lease, now: t0 + 1)
+            let again = try await queue.claimJob(lease: lease, now: t0 + 1)
             try expect(again?.job.id == id && again?.job.failures == 0 && again?.job.errors.count == 1, "retry lost state: \(String(describing: again?.job))")
             _ = try await queue.fail(again!, message: "down again", retryAt: t0, permanent: false, now: t0 + 2)
             try await queue.remove(id: id)
@@ -162,7 +166,7 @@ public enum QueueConformance {
         QueueCheck(description: "an expired lease returns the job to waiting as a stall; the old holder can no longer finish it") { make in
             let queue = try await make()
             let id = try await queue.add("long")
-            let first = try await queue.claim(lease: .seconds(10), now: t0)!
+            let first = try await queue.claimJob(lease: .seconds(10), now: t0)!
             try expect(try await queue.recoverStalled(maxStalls: 2, now: t0 + 9_999) == 0, "recovered a live lease")
             try expect(try await queue.recoverStalled(maxStalls: 2, now: t0 + 10_000) == 1, "expired lease not recovered")
             var lost = false
@@ -171,7 +175,7 @@ public enum QueueConformance {
             var lostFail = false
             do { _ = try await queue.fail(first, message: "x", retryAt: t0, permanent: false, now: t0 + 10_001) } catch let error as QueueError where error.code == .leaseLost { lostFail = true }
             try expect(lostFail, "a worker that lost its lease failed the job")
-            let second = try await queue.claim(lease: .seconds(10), now: t0 + 10_002)
+            let second = try await queue.claimJob(lease: .seconds(10), now: t0 + 10_002)
             try expect(second?.job.id == id && second?.job.stalls == 1 && second?.job.runs == 2, "stall not counted: \(String(describing: second?.job))")
             try await queue.complete(second!, now: t0 + 10_003)
             try expect(try await queue.job(id: id)?.state == .completed, "new holder could not complete")
@@ -179,7 +183,7 @@ public enum QueueConformance {
         QueueCheck(description: "extending the lease keeps the job from recovery") { make in
             let queue = try await make()
             _ = try await queue.add("renewed")
-            var claim = try await queue.claim(lease: .seconds(10), now: t0)!
+            var claim = try await queue.claimJob(lease: .seconds(10), now: t0)!
             claim = try await queue.extendLease(claim, by: .seconds(10), now: t0 + 8_000)
             try expect(try await queue.recoverStalled(maxStalls: 2, now: t0 + 15_000) == 0, "recovered a renewed lease")
             try await queue.progress(claim, percent: 40)
@@ -191,7 +195,7 @@ public enum QueueConformance {
             let id = try await queue.add("crashes-workers")
             var now = t0
             for _ in 0..<3 {
-                _ = try await queue.claim(lease: .seconds(1), now: now)
+                _ = try await queue.claimJob(lease: .seconds(1), now: now)
                 now += 1_000
                 _ = try await queue.recoverStalled(maxStalls: 2, now: now)
             }
@@ -202,9 +206,9 @@ public enum QueueConformance {
         QueueCheck(description: "a released job returns to waiting and the aborted run does not count") { make in
             let queue = try await make()
             let id = try await queue.add("interrupted")
-            let claim = try await queue.claim(lease: lease, now: t0)!
+            let claim = try await queue.claimJob(lease: lease, now: t0)!
             try await queue.release(claim, now: t0 + 1)
-            let again = try await queue.claim(lease: lease, now: t0 + 2)
+            let again = try await queue.claimJob(lease: lease, now: t0 + 2)
             try expect(again?.job.id == id && again?.job.runs == 1 && again?.job.failures == 0, "release counted: \(String(describing: again?.job))")
             var lost = false
             do { try await queue.complete(claim, now: t0 + 3) } catch let error as QueueError where error.code == .leaseLost { lost = true }
@@ -213,7 +217,7 @@ public enum QueueConformance {
         QueueCheck(description: "a removed job's holder loses its lease") { make in
             let queue = try await make()
             _ = try await queue.add("cancelled")
-            let claim = try await queue.claim(lease: lease, now: t0)!
+            let claim = try await queue.claimJob(lease: lease, now: t0)!
             try await queue.remove(id: claim.job.id)
             var refused = false
             do { try await queue.complete(claim, now: t0) } catch let error as QueueError where [.leaseLost, .notFound].contains(error.code) { refused = true }
@@ -222,21 +226,48 @@ public enum QueueConformance {
     ]
 
     static let operations: [QueueCheck] = [
+        QueueCheck(description: "the events stream can be tailed from a cursor") { make in
+            let queue = try await make()
+            let id = try await queue.add("evented", JobOptions(retry: RetryPolicy(attempts: 2, backoff: .fixed(.zero))))
+            let first = try await queue.events(after: nil, limit: 100)
+            try expect(first.map(\.kind) == ["added"] && first.first?.jobID == id, "initial events \(first)")
+            _ = try await queue.fail(try await queue.claimJob(lease: lease, now: t0)!, message: "x", retryAt: t0, permanent: false, now: t0)
+            _ = try await queue.fail(try await queue.claimJob(lease: lease, now: t0)!, message: "y", retryAt: t0, permanent: false, now: t0)
+            let next = try await queue.events(after: first.last?.cursor, limit: 100)
+            try expect(next.map(\.kind) == ["failed", "retried", "failed", "dead_lettered"], "tail \(next.map(\.kind))")
+            try expect(try await queue.events(after: next.last?.cursor, limit: 100).isEmpty, "events after the end")
+        },
+        QueueCheck(description: "the rate limit allows at most N claims per window across all claimers") { make in
+            let queue = try await make()
+            for index in 0..<10 { _ = try await queue.add("r\(index)") }
+            try await queue.setRateLimit(maxJobs: 3, per: .seconds(1))
+            let window = (t0 / 1_000) * 1_000
+            var claimed = 0
+            for _ in 0..<3 { if try await queue.claimJob(lease: lease, now: window + 100) != nil { claimed += 1 } }
+            try expect(claimed == 3, "claimed \(claimed) of 3")
+            let limited = try await queue.claim(lease: lease, now: window + 400)
+            try expect(limited == .rateLimited(retryAfter: .milliseconds(600)), "fourth claim: \(limited)")
+            try expect(try await queue.claimJob(lease: lease, now: window + 1_000) != nil, "next window refused")
+            try await queue.removeRateLimit()
+            var rest = 0
+            while try await queue.claimJob(lease: lease, now: window + 1_001) != nil { rest += 1 }
+            try expect(rest == 6, "after removing the limit: \(rest)")
+        },
         QueueCheck(description: "pause stops claims, resume restarts them") { make in
             let queue = try await make()
             _ = try await queue.add("x")
             try await queue.pause()
-            let whilePaused = try await queue.claim(lease: lease, now: t0)
+            let whilePaused = try await queue.claimJob(lease: lease, now: t0)
             let paused = try await queue.counts().paused
             try expect(whilePaused == nil && paused, "claimed while paused")
             try await queue.resume()
-            try expect(try await queue.claim(lease: lease, now: t0) != nil, "not claimable after resume")
+            try expect(try await queue.claimJob(lease: lease, now: t0) != nil, "not claimable after resume")
         },
         QueueCheck(description: "counts by state and paged listing") { make in
             let queue = try await make()
             for index in 0..<5 { _ = try await queue.add("w\(index)") }
             _ = try await queue.add("d", JobOptions(runAt: t0 + 60_000))
-            let active = try await queue.claim(lease: lease, now: t0)!
+            let active = try await queue.claimJob(lease: lease, now: t0)!
             let counts = try await queue.counts()
             try expect(counts.waiting == 4 && counts.delayed == 1 && counts.active == 1 && counts.completed == 0, "counts \(counts)")
             let page1 = try await queue.jobs(in: .waiting, offset: 0, limit: 2).map(\.name)
@@ -248,7 +279,7 @@ public enum QueueConformance {
             let queue = try await make()
             for index in 0..<1_010 { _ = try await queue.add("r\(index)") }
             var now = t0
-            while let claim = try await queue.claim(lease: lease, now: now) {
+            while let claim = try await queue.claimJob(lease: lease, now: now) {
                 try await queue.complete(claim, now: now)
                 now += 1
             }

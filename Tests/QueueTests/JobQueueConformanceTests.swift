@@ -33,7 +33,7 @@ struct RedisJobQueueTests {
         let prefix = "t:\(UUID().uuidString.prefix(8))"
         let queue = RedisJobQueue(pool: pool, name: try QueueName("fulfillment"), keyPrefix: prefix)
         let id = try await queue.enqueue(name: "x", payload: [], options: JobOptions(), now: 1).id
-        let claim = try await queue.claim(lease: .seconds(5), now: 1)
+        let claim = try await queue.claim(lease: .seconds(5), now: 1).claimed
         try await queue.complete(claim!, now: 2)
         let keys = try await pool.send("KEYS", "\(prefix):*").decode(as: [String].self)
         #expect(!keys.isEmpty)

@@ -44,6 +44,13 @@ struct JobWorkerTests {
 
     struct Order: Codable, Sendable, Equatable { let id: String }
 
+    final class Outcomes: QueueObserver {
+        let seen = NIOLockedValueBox([RunOutcome]())
+        func runFinished(queue: QueueName, job: String, outcome: RunOutcome, wait: Duration, run: Duration) {
+            seen.withLockedValue { $0.append(outcome) }
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func runsHandlersByNameWithinTheConcurrencyLimit(_ backend: Backend) async throws {
         let (queue, cleanup) = try Self.makeQueue(backend)
@@ -68,7 +75,8 @@ struct JobWorkerTests {
     @Test(arguments: Backend.allCases)
     func retriesWithBackoffThenSucceedsWithAStableIdempotencyKey(_ backend: Backend) async throws {
         let (queue, cleanup) = try Self.makeQueue(backend)
-        let worker = JobWorker(queue: queue)
+        let outcomes = Outcomes()
+        let worker = JobWorker(queue: queue, observer: outcomes)
         let runs = NIOLockedValueBox([(attempt: Int, key: String)]())
         worker.register("flaky") { context in
             runs.withLockedValue { $0.append((context.attempt, context.idempotencyKey)) }
@@ -82,6 +90,7 @@ struct JobWorkerTests {
         #expect(seen.map(\.attempt) == [1, 2, 3])
         #expect(Set(seen.map(\.key)) == ["work:\(id)"])
         #expect(try await queue.job(id: id)?.errors.count == 2)
+        #expect(outcomes.seen.withLockedValue { $0 } == [.retrying, .retrying, .completed])
         await cleanup()
     }
 
@@ -107,13 +116,14 @@ struct JobWorkerTests {
     @Test(arguments: Backend.allCases)
     func leaseIsRenewedForLongJobs(_ backend: Backend) async throws {
         let (queue, cleanup) = try Self.makeQueue(backend)
-        // A 300 ms lease and a 1 s job: without renewal the maintenance loop would recover it mid-run.
-        let worker = JobWorker(queue: queue, configuration: .init(concurrency: 2, lease: .milliseconds(300)))
+        // A 1 s lease and a 2.5 s job: without renewal the maintenance loop would recover it mid-run.
+        // (Renewal comes after a third of the lease, leaving two thirds of slack on a loaded machine.)
+        let worker = JobWorker(queue: queue, configuration: .init(concurrency: 2, lease: .seconds(1)))
         let runs = NIOLockedValueBox(0)
         worker.register("long") { context in
             runs.withLockedValue { $0 += 1 }
             try await context.progress(50)
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: .milliseconds(2500))
         }
         let id = try await queue.enqueue(name: "long", payload: [], options: JobOptions(), now: Self.now.nowMillis()).id
         try await Self.run(worker) { try await queue.job(id: id)?.state == .completed }

@@ -36,12 +36,20 @@ public final class JobWorker: Sendable {
     public let configuration: Configuration
     private let clock: QueueClock
     private let logger: Logger
+    private let observer: any QueueObserver
     private let state = NIOLockedValueBox(State())
 
-    public init(queue: any JobQueueDriver, configuration: Configuration = Configuration(), clock: QueueClock = .system, logger: Logger = Logger(label: "atrium.worker")) {
+    public init(
+        queue: any JobQueueDriver,
+        configuration: Configuration = Configuration(),
+        clock: QueueClock = .system,
+        observer: any QueueObserver = NoQueueObserver(),
+        logger: Logger = Logger(label: "atrium.worker")
+    ) {
         self.queue = queue
         self.configuration = configuration
         self.clock = clock
+        self.observer = observer
         self.logger = logger
     }
 
@@ -87,15 +95,22 @@ public final class JobWorker: Sendable {
     private func slot() async {
         var idle = Duration.milliseconds(1)
         while !isStopping && !Task.isCancelled {
-            let claim: ClaimedJob?
+            let outcome: ClaimOutcome
             do {
-                claim = try await queue.claim(lease: configuration.lease, now: clock.nowMillis())
+                outcome = try await queue.claim(lease: configuration.lease, now: clock.nowMillis())
             } catch {
                 logger.warning("claim failed", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
-            guard let claim else {
+            let claim: ClaimedJob
+            switch outcome {
+            case .job(let claimed):
+                claim = claimed
+            case .rateLimited(let retryAfter):
+                try? await Task.sleep(for: retryAfter)
+                continue
+            case .empty:
                 try? await Task.sleep(for: idle)
                 idle = min(idle * 2, configuration.maxIdlePoll)
                 continue
@@ -110,7 +125,10 @@ public final class JobWorker: Sendable {
         while !isStopping && !Task.isCancelled {
             do {
                 let recovered = try await queue.recoverStalled(maxStalls: configuration.maxStalls, now: clock.nowMillis())
-                if recovered > 0 { logger.warning("recovered stalled jobs", metadata: ["queue": "\(queue.name)", "count": "\(recovered)"]) }
+                if recovered > 0 {
+                    observer.stalledRecovered(queue: queue.name, count: recovered)
+                    logger.warning("recovered stalled jobs", metadata: ["queue": "\(queue.name)", "count": "\(recovered)"])
+                }
             } catch {
                 logger.warning("stalled-job recovery failed", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
             }
@@ -128,8 +146,10 @@ public final class JobWorker: Sendable {
 
     private func process(_ claim: ClaimedJob) async {
         let job = claim.job
+        let wait = Duration.milliseconds(max(0, clock.nowMillis() - max(job.runAt, job.createdAt)))
         guard let registration = state.withLockedValue({ $0.handlers[job.name] }) else {
-            await fail(claim, message: "no handler registered for job name '\(job.name)'", permanent: true, backoff: nil)
+            let outcome = await fail(claim, message: "no handler registered for job name '\(job.name)'", permanent: true, backoff: nil)
+            observer.runFinished(queue: queue.name, job: job.name, outcome: outcome, wait: wait, run: .zero)
             return
         }
         let leaseBox = NIOLockedValueBox(claim)
@@ -180,39 +200,48 @@ public final class JobWorker: Sendable {
         }
         await work.value
         watchdog.cancel()
+        let runTime = ContinuousClock.now - started
 
         let current = leaseBox.withLockedValue { $0 }
+        let result: RunOutcome
         switch outcome.withLockedValue({ $0 }) ?? .cancelled {
         case .succeeded:
             do {
                 try await queue.complete(current, now: clock.nowMillis())
+                result = .completed
             } catch {
                 logger.warning("could not record completion", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                result = .leaseLost
             }
         case .failed(let error as PermanentJobError):
-            await fail(current, message: error.message, permanent: true, backoff: registration.backoff)
+            result = await fail(current, message: error.message, permanent: true, backoff: registration.backoff)
         case .failed(let error):
-            await fail(current, message: String(describing: error), permanent: false, backoff: registration.backoff)
+            result = await fail(current, message: String(describing: error), permanent: false, backoff: registration.backoff)
         case .timedOut(let limit):
-            await fail(current, message: "timed out after \(limit)", permanent: false, backoff: registration.backoff)
+            result = await fail(current, message: "timed out after \(limit)", permanent: false, backoff: registration.backoff)
         case .leaseLost:
             logger.warning("lease lost while running; another worker may run the job", metadata: ["job": "\(job.id)"])
+            result = .leaseLost
         case .cancelled:
             // Shutdown: `shutdown(deadline:)` releases the job.
-            break
+            result = .released
         }
+        observer.runFinished(queue: queue.name, job: job.name, outcome: result, wait: wait, run: runTime)
     }
 
-    private func fail(_ claim: ClaimedJob, message: String, permanent: Bool, backoff: Backoff?) async {
+    private func fail(_ claim: ClaimedJob, message: String, permanent: Bool, backoff: Backoff?) async -> RunOutcome {
         let now = clock.nowMillis()
         let delay = (backoff ?? claim.job.backoff).delay(afterFailure: claim.job.failures + 1)
         do {
             let outcome = try await queue.fail(claim, message: message, retryAt: now + delay.milliseconds, permanent: permanent, now: now)
             if outcome == .deadLettered {
                 logger.error("job dead-lettered", metadata: ["job": "\(claim.job.id)", "queue": "\(queue.name)", "reason": "\(message)"])
+                return .deadLettered
             }
+            return .retrying
         } catch {
             logger.warning("could not record failure", metadata: ["job": "\(claim.job.id)", "error": "\(error)"])
+            return .leaseLost
         }
     }
 }
