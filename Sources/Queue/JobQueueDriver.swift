@@ -153,6 +153,9 @@ public protocol JobQueueDriver: Sendable {
     /// Adds a job; with `options.jobID` set and that job present, returns the existing job's id and `false`.
     func enqueue(name: String, payload: [UInt8], options: JobOptions, now: Int64) async throws -> (id: String, created: Bool)
 
+    /// Adds many jobs; Redis sends them in one pipelined write. Results in order.
+    func enqueue(batch: [(name: String, payload: [UInt8], options: JobOptions)], now: Int64) async throws -> [(id: String, created: Bool)]
+
     /// Takes the next due job (promoting due delayed jobs first) under a lease.
     func claim(lease: Duration, now: Int64) async throws -> ClaimOutcome
 
@@ -162,6 +165,9 @@ public protocol JobQueueDriver: Sendable {
 
     /// Finishes a run. Throws `QueueError.leaseLost` if the lease was lost (expired and recovered, or removed).
     func complete(_ claim: ClaimedJob, now: Int64) async throws
+
+    /// Completes a run and claims the next job in one step (one round trip on Redis).
+    func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome
 
     /// Records a failed run and retries it at `retryAt`, or dead-letters it when out of attempts or `permanent`.
     func fail(_ claim: ClaimedJob, message: String, retryAt: Int64, permanent: Bool, now: Int64) async throws -> FailureOutcome
@@ -199,6 +205,19 @@ public protocol JobQueueDriver: Sendable {
     /// `stalled`, `dead_lettered`, `released`, `promoted`, `removed`, `progress`, `paused`, `resumed`. The stream
     /// keeps about the last 10 000; pass the last event's `cursor` to continue tailing.
     func events(after cursor: String?, limit: Int) async throws -> [QueueEvent]
+}
+
+extension JobQueueDriver {
+    public func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome {
+        try await complete(claim, now: now)
+        return try await self.claim(lease: lease, now: now)
+    }
+
+    public func enqueue(batch: [(name: String, payload: [UInt8], options: JobOptions)], now: Int64) async throws -> [(id: String, created: Bool)] {
+        var results: [(id: String, created: Bool)] = []
+        for job in batch { results.append(try await enqueue(name: job.name, payload: job.payload, options: job.options, now: now)) }
+        return results
+    }
 }
 
 public struct QueueEvent: Sendable, Hashable {

@@ -79,39 +79,47 @@ enum QueueScripts {
     /// Returns {id, HGETALL of the job}; nil when paused or empty; {'', ms} when the rate limit allows no more
     /// claims for ms. The limit is a fixed window over `now`: at most rl_max claims per rl_window ms, all workers.
     static let claim = RedisScript(
-        helpers + """
-            if redis.call('HGET', KEYS[7], 'paused') == '1' then return nil end
-            local limit = redis.call('HMGET', KEYS[7], 'rl_max', 'rl_window', 'rl_id', 'rl_count')
-            local limited = limit[1] and tonumber(limit[1]) > 0
-            local window, used = 0, 0
-            if limited then
-              window = math.floor(tonumber(ARGV[2]) / tonumber(limit[2]))
-              if tostring(window) == limit[3] then used = tonumber(limit[4]) end
-              if used >= tonumber(limit[1]) then
-                return {'', (window + 1) * tonumber(limit[2]) - tonumber(ARGV[2])}
-              end
-            end
-            local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, 1000)
-            for _, id in ipairs(due) do
-              redis.call('ZREM', KEYS[2], id)
-              redis.call('HSET', prefix .. id, 'state', 'waiting')
-              redis.call('ZADD', KEYS[1], score(prefix .. id), id)
-            end
-            local popped = redis.call('ZPOPMIN', KEYS[1])
-            if #popped == 0 then return nil end
-            local id = popped[1]
-            local key = prefix .. id
-            if limited then redis.call('HSET', KEYS[7], 'rl_id', tostring(window), 'rl_count', used + 1) end
-            redis.call('HINCRBY', key, 'runs', 1)
-            redis.call('HSET', key, 'state', 'active', 'token', ARGV[4])
-            redis.call('ZADD', KEYS[3], ARGV[3], id)
-            return {id, redis.call('HGETALL', key)}
+        helpers + claimNext + """
+            return claimNext(ARGV[2], ARGV[3], ARGV[4])
             """
     )
 
-    /// complete-7: ARGV[2] id · [3] token · [4] now · [5] keep count · [6] keep age ms. Returns 0.
+    static let claimNext = """
+        local function claimNext(now, leaseUntil, token)
+          if redis.call('HGET', KEYS[7], 'paused') == '1' then return nil end
+          local limit = redis.call('HMGET', KEYS[7], 'rl_max', 'rl_window', 'rl_id', 'rl_count')
+          local limited = limit[1] and tonumber(limit[1]) > 0
+          local window, used = 0, 0
+          if limited then
+            window = math.floor(tonumber(now) / tonumber(limit[2]))
+            if tostring(window) == limit[3] then used = tonumber(limit[4]) end
+            if used >= tonumber(limit[1]) then
+              return {'', (window + 1) * tonumber(limit[2]) - tonumber(now)}
+            end
+          end
+          local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
+          for _, id in ipairs(due) do
+            redis.call('ZREM', KEYS[2], id)
+            redis.call('HSET', prefix .. id, 'state', 'waiting')
+            redis.call('ZADD', KEYS[1], score(prefix .. id), id)
+          end
+          local popped = redis.call('ZPOPMIN', KEYS[1])
+          if #popped == 0 then return nil end
+          local id = popped[1]
+          local key = prefix .. id
+          if limited then redis.call('HSET', KEYS[7], 'rl_id', tostring(window), 'rl_count', used + 1) end
+          redis.call('HINCRBY', key, 'runs', 1)
+          redis.call('HSET', key, 'state', 'active', 'token', token)
+          redis.call('ZADD', KEYS[3], leaseUntil, id)
+          return {id, redis.call('HGETALL', key)}
+        end
+
+        """
+
+    /// complete-7: ARGV[2] id · [3] token · [4] now · [5] keep count · [6] keep age ms; optionally [7] next lease end
+    /// · [8] next token to claim the next job in the same round trip. Returns 0, or {0, claim result} with [7].
     static let complete = RedisScript(
-        helpers + """
+        helpers + claimNext + """
             local id, now = ARGV[2], tonumber(ARGV[4])
             local key = prefix .. id
             local status = held(key, id, ARGV[3])
@@ -121,6 +129,7 @@ enum QueueScripts {
             redis.call('ZADD', KEYS[4], now, id)
             event('completed', id)
             trim(KEYS[4], tonumber(ARGV[5]), now - tonumber(ARGV[6]))
+            if ARGV[7] then return {0, claimNext(ARGV[4], ARGV[7], ARGV[8])} end
             return 0
             """
     )

@@ -47,14 +47,47 @@ public struct RedisJobQueue: JobQueueDriver {
     }
 
     public func enqueue(name: String, payload: [UInt8], options: JobOptions, now: Int64) async throws -> (id: String, created: Bool) {
-        let reply = try await run(
-            QueueScripts.enqueue,
-            [
-                options.jobID ?? "", name, payload, options.priority, options.retry.attempts,
-                options.timeout.map { Int($0.milliseconds) }.map(String.init) ?? "", Int(now), Int(options.runAt ?? now),
-                options.retry.backoff.encoded,
-            ]
-        )
+        try Self.enqueued(try await run(QueueScripts.enqueue, Self.enqueueArguments(name: name, payload: payload, options: options, now: now)))
+    }
+
+    /// One pipelined write of `EVALSHA enqueue` per job (one `SCRIPT LOAD` first if Redis lost the script).
+    public func enqueue(batch: [(name: String, payload: [UInt8], options: JobOptions)], now: Int64) async throws -> [(id: String, created: Bool)] {
+        guard !batch.isEmpty else { return [] }
+        let script = QueueScripts.enqueue
+        let commands = batch.map { job in
+            RedisCommand(
+                "EVALSHA",
+                arguments: [script.sha1, scriptKeys.count] + scriptKeys + [jobPrefix]
+                    + Self.enqueueArguments(name: job.name, payload: job.payload, options: job.options, now: now)
+            )
+        }
+        do {
+            var replies = try await pool.pipeline(commands)
+            if replies.contains(where: { if case .error(let message) = $0 { message.hasPrefix("NOSCRIPT") } else { false } }) {
+                // EVALSHA that answered NOSCRIPT did not run: load the script and send exactly those again.
+                try await pool.send("SCRIPT", "LOAD", script.source)
+                let missing = replies.indices.filter { if case .error(let message) = replies[$0] { message.hasPrefix("NOSCRIPT") } else { false } }
+                let retried = try await pool.pipeline(missing.map { commands[$0] })
+                for (index, reply) in zip(missing, retried) { replies[index] = reply }
+            }
+            return try replies.map(Self.enqueued)
+        } catch let error as QueueError {
+            throw error
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+    }
+
+    private static func enqueueArguments(name: String, payload: [UInt8], options: JobOptions, now: Int64) -> [any RESPArgument] {
+        [
+            options.jobID ?? "", name, payload, options.priority, options.retry.attempts,
+            options.timeout.map { Int($0.milliseconds) }.map(String.init) ?? "", Int(now), Int(options.runAt ?? now),
+            options.retry.backoff.encoded,
+        ]
+    }
+
+    private static func enqueued(_ reply: RESPValue) throws -> (id: String, created: Bool) {
+        if case .error(let message) = reply { throw QueueError(.backend, message) }
         guard let parts = reply.array, parts.count == 2, let id = parts[0].string, let created = parts[1].int else {
             throw QueueError(.invalidReply, "enqueue answered \(reply)")
         }
@@ -64,7 +97,25 @@ public struct RedisJobQueue: JobQueueDriver {
     public func claim(lease: Duration, now: Int64) async throws -> ClaimOutcome {
         let token = Self.newToken()
         let leaseUntil = now + lease.milliseconds
-        let reply = try await run(QueueScripts.claim, [Int(now), Int(leaseUntil), token])
+        return try Self.claimed(try await run(QueueScripts.claim, [Int(now), Int(leaseUntil), token]), token: token, leaseUntil: leaseUntil)
+    }
+
+    public func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome {
+        let token = Self.newToken()
+        let leaseUntil = now + lease.milliseconds
+        let reply = try await run(
+            QueueScripts.complete,
+            [
+                claim.job.id, claim.token, Int(now), completedRetention.maxCount, Int(completedRetention.maxAge.milliseconds),
+                Int(leaseUntil), token,
+            ]
+        )
+        if let code = reply.int, let error = QueueError.fromScript(code, jobID: claim.job.id) { throw error }
+        guard let parts = reply.array, parts.first?.int == 0 else { throw QueueError(.invalidReply, "complete answered \(reply)") }
+        return try Self.claimed(parts.count > 1 ? parts[1] : .null, token: token, leaseUntil: leaseUntil)
+    }
+
+    private static func claimed(_ reply: RESPValue, token: String, leaseUntil: Int64) throws -> ClaimOutcome {
         if reply.isNull { return .empty }
         guard let parts = reply.array, parts.count == 2, let id = parts[0].string else {
             throw QueueError(.invalidReply, "claim answered \(reply)")
@@ -72,6 +123,7 @@ public struct RedisJobQueue: JobQueueDriver {
         if id.isEmpty { return .rateLimited(retryAfter: .milliseconds(parts[1].int ?? 1)) }
         return .job(ClaimedJob(job: try Job(id: id, hash: parts[1]), token: token, leaseUntil: leaseUntil))
     }
+
 
     public func setRateLimit(maxJobs: Int, per window: Duration) async throws {
         do {
@@ -262,11 +314,13 @@ extension Job {
         }
         guard let state = JobState(rawValue: try text("state")) else { throw QueueError(.invalidReply, "job \(id): unknown state") }
         guard let backoff = Backoff(encoded: try text("backoff")) else { throw QueueError(.invalidReply, "job \(id): bad backoff") }
-        let errors: [JobFailure]
-        do {
-            errors = try JSONDecoder().decode([JobFailure].self, from: Data(fields["errors"] ?? Array("[]".utf8)))
-        } catch {
-            throw QueueError(.invalidReply, "job \(id): errors are not a JSON list")
+        var errors: [JobFailure] = []
+        if let raw = fields["errors"], raw != Array("[]".utf8) {
+            do {
+                errors = try JSONDecoder().decode([JobFailure].self, from: Data(raw))
+            } catch {
+                throw QueueError(.invalidReply, "job \(id): errors are not a JSON list")
+            }
         }
         self.init(
             id: id,

@@ -82,9 +82,20 @@ public enum QueueConformance {
             let third = try await queue.enqueue(name: "fulfil", payload: [], options: JobOptions(jobID: "order-42"), now: t0)
             try expect(third.created, "could not re-add after removal")
         },
+        QueueCheck(description: "completing a job can claim the next in the same step") { make in
+            let queue = try await make()
+            _ = try await queue.add("first")
+            _ = try await queue.add("second")
+            let first = try await queue.claimJob(lease: lease, now: t0)!
+            let next = try await queue.completeAndClaim(first, now: t0 + 1, lease: lease)
+            try expect(next.claimed?.job.name == "second", "next \(next)")
+            try expect(try await queue.job(id: first.job.id)?.state == .completed, "first not completed")
+            try expect(try await queue.completeAndClaim(next.claimed!, now: t0 + 2, lease: lease) == .empty, "claimed from an empty queue")
+        },
         QueueCheck(description: "concurrent claimers each get a different job, every job exactly once") { make in
             let queue = try await make()
-            for index in 0..<100 { _ = try await queue.add("j\(index)") }
+            let added = try await queue.enqueue(batch: (0..<100).map { ("j\($0)", [], JobOptions()) }, now: t0)
+            try expect(added.count == 100 && added.allSatisfy(\.created) && Set(added.map(\.id)).count == 100, "batch enqueue")
             let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
                 for _ in 0..<10 {
                     group.addTask {

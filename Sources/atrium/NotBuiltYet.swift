@@ -27,13 +27,8 @@ struct Sandbox: NotBuiltYet {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print one JSON line of figures.",
-        subcommands: [BenchRedis.self, Queue.self]
+        subcommands: [BenchRedis.self, BenchQueue.self]
     )
-
-    struct Queue: NotBuiltYet {
-        static let configuration = CommandConfiguration(abstract: "Job queue enqueue/drain/latency (not built yet).")
-        static let arrivesWith = "the job queue, issue #4"
-    }
 }
 
 struct UserCommand: ParsableCommand {

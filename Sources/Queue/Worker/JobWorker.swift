@@ -17,19 +17,38 @@ public final class JobWorker: Sendable {
         public var maxStalls: Int
         /// Longest pause between claim attempts when the queue is empty (it starts at 1 ms and doubles).
         public var maxIdlePoll: Duration
+        /// Where slots and handlers run; the Redis pool's event loop (`pool.taskExecutor`) saves a thread hop
+        /// per round trip. Only for handlers that never block: a blocking handler would stall the event loop.
+        public var executor: (any TaskExecutor)?
 
-        public init(concurrency: Int = 8, lease: Duration = .seconds(30), maxStalls: Int = 2, maxIdlePoll: Duration = .milliseconds(50)) {
+        public init(
+            concurrency: Int = 8,
+            lease: Duration = .seconds(30),
+            maxStalls: Int = 2,
+            maxIdlePoll: Duration = .milliseconds(50),
+            executor: (any TaskExecutor)? = nil
+        ) {
             self.concurrency = max(1, concurrency)
             self.lease = lease
             self.maxStalls = maxStalls
             self.maxIdlePoll = maxIdlePoll
+            self.executor = executor
         }
     }
 
     private struct State {
         var handlers: [String: (handler: Handler, backoff: Backoff?)] = [:]
         var stopping = false
-        var running: [String: (task: Task<Void, Never>, claim: ClaimedJob)] = [:]
+        var running: [String: Running] = [:]
+    }
+
+    /// A job whose handler is running: what the ticker needs to renew its lease and enforce its timeout.
+    private struct Running {
+        let task: Task<Void, Never>
+        var claim: ClaimedJob
+        let started: ContinuousClock.Instant
+        let timeout: Duration?
+        let outcome: NIOLockedValueBox<Outcome?>
     }
 
     public let queue: any JobQueueDriver
@@ -64,9 +83,10 @@ public final class JobWorker: Sendable {
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<configuration.concurrency {
-                group.addTask { await self.slot() }
+                group.addTask(executorPreference: configuration.executor) { await self.slot() }
             }
             group.addTask { await self.maintenance() }
+            group.addTask { await self.ticker() }
             await group.waitForAll()
         }
     }
@@ -79,8 +99,9 @@ public final class JobWorker: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let leftovers = state.withLockedValue { Array($0.running.values) }
-        for (task, claim) in leftovers {
-            task.cancel()
+        for running in leftovers {
+            running.task.cancel()
+            let claim = running.claim
             do {
                 try await queue.release(claim, now: clock.nowMillis())
                 logger.notice("job released at shutdown", metadata: ["job": "\(claim.job.id)", "queue": "\(queue.name)"])
@@ -94,14 +115,21 @@ public final class JobWorker: Sendable {
 
     private func slot() async {
         var idle = Duration.milliseconds(1)
+        // A successful run completes and claims the next job in one step; then no separate claim is needed.
+        var prefetched: ClaimOutcome?
         while !isStopping && !Task.isCancelled {
             let outcome: ClaimOutcome
-            do {
-                outcome = try await queue.claim(lease: configuration.lease, now: clock.nowMillis())
-            } catch {
-                logger.warning("claim failed", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(500))
-                continue
+            if let next = prefetched {
+                outcome = next
+                prefetched = nil
+            } else {
+                do {
+                    outcome = try await queue.claim(lease: configuration.lease, now: clock.nowMillis())
+                } catch {
+                    logger.warning("claim failed", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
+                    try? await Task.sleep(for: .milliseconds(500))
+                    continue
+                }
             }
             let claim: ClaimedJob
             switch outcome {
@@ -116,7 +144,11 @@ public final class JobWorker: Sendable {
                 continue
             }
             idle = .milliseconds(1)
-            await process(claim)
+            prefetched = await process(claim)
+        }
+        // Stopping with a job already claimed for the next round: give it back.
+        if let claim = prefetched?.claimed {
+            try? await queue.release(claim, now: clock.nowMillis())
         }
     }
 
@@ -136,6 +168,35 @@ public final class JobWorker: Sendable {
         }
     }
 
+    /// Every fifth of a second (at most a third of the lease): cancels handlers past their job's timeout and
+    /// renews the leases that have used a third of their time. One loop for all running jobs.
+    private func ticker() async {
+        let renewAfter = configuration.lease / 3
+        while !Task.isCancelled {
+            try? await Task.sleep(for: min(renewAfter, .milliseconds(200)))
+            if isStopping && state.withLockedValue({ $0.running.isEmpty }) { return }
+            let now = clock.nowMillis()
+            let snapshot = state.withLockedValue { Array($0.running.values) }
+            for running in snapshot {
+                if let timeout = running.timeout, ContinuousClock.now - running.started >= timeout {
+                    running.outcome.withLockedValue { if $0 == nil { $0 = .timedOut(timeout) } }
+                    running.task.cancel()
+                    continue
+                }
+                guard now + configuration.lease.milliseconds - running.claim.leaseUntil >= renewAfter.milliseconds else { continue }
+                do {
+                    let renewed = try await queue.extendLease(running.claim, by: configuration.lease, now: now)
+                    state.withLockedValue { $0.running[renewed.job.id]?.claim = renewed }
+                } catch let error as QueueError where error.code == .leaseLost || error.code == .notFound {
+                    running.outcome.withLockedValue { if $0 == nil { $0 = .leaseLost } }
+                    running.task.cancel()
+                } catch {
+                    // Redis hiccup: try again next tick; the lease has two more renewals of slack.
+                }
+            }
+        }
+    }
+
     private enum Outcome {
         case succeeded
         case failed(any Error)
@@ -144,20 +205,22 @@ public final class JobWorker: Sendable {
         case cancelled
     }
 
-    private func process(_ claim: ClaimedJob) async {
+    /// Runs one job to its outcome; returns the next job when completing it also claimed one.
+    private func process(_ claim: ClaimedJob) async -> ClaimOutcome? {
         let job = claim.job
         let wait = Duration.milliseconds(max(0, clock.nowMillis() - max(job.runAt, job.createdAt)))
         guard let registration = state.withLockedValue({ $0.handlers[job.name] }) else {
             let outcome = await fail(claim, message: "no handler registered for job name '\(job.name)'", permanent: true, backoff: nil)
             observer.runFinished(queue: queue.name, job: job.name, outcome: outcome, wait: wait, run: .zero)
-            return
+            return nil
         }
         let leaseBox = NIOLockedValueBox(claim)
         let context = JobContext(job: job, queue: queue.name) { [queue] percent in
             try await queue.progress(leaseBox.withLockedValue { $0 }, percent: percent)
         }
         let outcome = NIOLockedValueBox<Outcome?>(nil)
-        let work = Task {
+        let started = ContinuousClock.now
+        let work = Task(executorPreference: configuration.executor) {
             do {
                 try await registration.handler(context)
                 outcome.withLockedValue { if $0 == nil { $0 = .succeeded } }
@@ -167,47 +230,28 @@ public final class JobWorker: Sendable {
                 outcome.withLockedValue { if $0 == nil { $0 = .failed(error) } }
             }
         }
-        state.withLockedValue { $0.running[job.id] = (work, claim) }
-        defer { _ = state.withLockedValue { $0.running.removeValue(forKey: job.id) } }
-
-        // Renew the lease while the handler runs; enforce the job's timeout.
-        let started = ContinuousClock.now
-        let renewEvery = configuration.lease / 3
-        let timeout = job.timeoutMillis.map { Duration.milliseconds($0) }
-        let watchdog = Task { [queue, configuration, clock] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: min(renewEvery, .milliseconds(200)))
-                if Task.isCancelled { return }
-                if let timeout, ContinuousClock.now - started >= timeout {
-                    outcome.withLockedValue { if $0 == nil { $0 = .timedOut(timeout) } }
-                    work.cancel()
-                    return
-                }
-                let current = leaseBox.withLockedValue { $0 }
-                let now = clock.nowMillis()
-                guard now + configuration.lease.milliseconds - current.leaseUntil >= renewEvery.milliseconds else { continue }
-                do {
-                    let renewed = try await queue.extendLease(current, by: configuration.lease, now: now)
-                    leaseBox.withLockedValue { $0 = renewed }
-                } catch let error as QueueError where error.code == .leaseLost || error.code == .notFound {
-                    outcome.withLockedValue { if $0 == nil { $0 = .leaseLost } }
-                    work.cancel()
-                    return
-                } catch {
-                    // Redis hiccup: try again next round; the lease has two more renewals of slack.
-                }
-            }
+        // The ticker renews the lease and enforces the timeout while the handler runs; no timer per job.
+        state.withLockedValue {
+            $0.running[job.id] = Running(
+                task: work, claim: claim, started: started, timeout: job.timeoutMillis.map { .milliseconds($0) }, outcome: outcome
+            )
         }
         await work.value
-        watchdog.cancel()
+        let finished = state.withLockedValue { $0.running.removeValue(forKey: job.id) }
+        leaseBox.withLockedValue { $0 = finished?.claim ?? claim }
         let runTime = ContinuousClock.now - started
 
         let current = leaseBox.withLockedValue { $0 }
         let result: RunOutcome
+        var next: ClaimOutcome?
         switch outcome.withLockedValue({ $0 }) ?? .cancelled {
         case .succeeded:
             do {
-                try await queue.complete(current, now: clock.nowMillis())
+                if isStopping {
+                    try await queue.complete(current, now: clock.nowMillis())
+                } else {
+                    next = try await queue.completeAndClaim(current, now: clock.nowMillis(), lease: configuration.lease)
+                }
                 result = .completed
             } catch {
                 logger.warning("could not record completion", metadata: ["job": "\(job.id)", "error": "\(error)"])
@@ -227,6 +271,7 @@ public final class JobWorker: Sendable {
             result = .released
         }
         observer.runFinished(queue: queue.name, job: job.name, outcome: result, wait: wait, run: runTime)
+        return next
     }
 
     private func fail(_ claim: ClaimedJob, message: String, permanent: Bool, backoff: Backoff?) async -> RunOutcome {
