@@ -101,8 +101,8 @@ public final class MemoryJobQueue: JobQueueDriver {
 
     /// The entry `claim` still holds, or the refusal the Redis scripts would give.
     private static func held(_ claim: ClaimedJob, in state: State) throws -> Entry {
-        guard let entry = state.entries[claim.job.id] else { throw QueueError.fromScript(-1, jobID: claim.job.id)! }
-        guard entry.job.state == .active, entry.token == claim.token else { throw QueueError.fromScript(-2, jobID: claim.job.id)! }
+        guard let entry = state.entries[claim.job.id] else { throw QueueError.notFound(claim.job.id) }
+        guard entry.job.state == .active, entry.token == claim.token else { throw QueueError.leaseLost(claim.job.id) }
         return entry
     }
 
@@ -235,8 +235,8 @@ public final class MemoryJobQueue: JobQueueDriver {
 
     public func retryDead(id: String, now: Int64) async throws {
         try state.withLockedValue { state in
-            guard var entry = state.entries[id] else { throw QueueError.fromScript(-1, jobID: id)! }
-            guard entry.job.state == .dead else { throw QueueError.fromScript(-3, jobID: id)! }
+            guard var entry = state.entries[id] else { throw QueueError.notFound(id) }
+            guard entry.job.state == .dead else { throw QueueError.wrongState(id) }
             entry.job.state = .waiting
             entry.job.failures = 0
             entry.job.stalls = 0
@@ -249,8 +249,8 @@ public final class MemoryJobQueue: JobQueueDriver {
 
     public func promote(id: String, now: Int64) async throws {
         try state.withLockedValue { state in
-            guard let entry = state.entries[id] else { throw QueueError.fromScript(-1, jobID: id)! }
-            guard entry.job.state == .delayed else { throw QueueError.fromScript(-3, jobID: id)! }
+            guard let entry = state.entries[id] else { throw QueueError.notFound(id) }
+            guard entry.job.state == .delayed else { throw QueueError.wrongState(id) }
             state.entries[id]?.job.state = .waiting
             state.entries[id]?.job.runAt = now
             state.record("promoted", id)
@@ -259,7 +259,7 @@ public final class MemoryJobQueue: JobQueueDriver {
 
     public func remove(id: String) async throws {
         try state.withLockedValue { state in
-            guard state.entries.removeValue(forKey: id) != nil else { throw QueueError.fromScript(-1, jobID: id)! }
+            guard state.entries.removeValue(forKey: id) != nil else { throw QueueError.notFound(id) }
             state.record("removed", id)
         }
     }

@@ -34,10 +34,14 @@ public struct QueueError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Scripts return 0 or a positive value on success and these negative codes on refusal.
     static func fromScript(_ code: Int64, jobID: String) -> QueueError? {
         switch code {
-        case -1: QueueError(.notFound, "job \(jobID) does not exist")
-        case -2: QueueError(.leaseLost, "job \(jobID) is no longer held by this worker")
-        case -3: QueueError(.wrongState, "job \(jobID) is not in the state this operation needs")
+        case -1: notFound(jobID)
+        case -2: leaseLost(jobID)
+        case -3: wrongState(jobID)
         default: nil
         }
     }
+
+    static func notFound(_ jobID: String) -> QueueError { QueueError(.notFound, "job \(jobID) does not exist") }
+    static func leaseLost(_ jobID: String) -> QueueError { QueueError(.leaseLost, "job \(jobID) is no longer held by this worker") }
+    static func wrongState(_ jobID: String) -> QueueError { QueueError(.wrongState, "job \(jobID) is not in the state this operation needs") }
 }

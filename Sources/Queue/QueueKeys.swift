@@ -42,6 +42,6 @@ public struct QueueKeys: Sendable, Hashable {
     }
 
     public enum Kind: String, Sendable, CaseIterable {
-        case waiting, active, delayed, completed, failed, dead, events, paused, meta, id
+        case waiting, active, delayed, completed, dead, events, meta
     }
 }
