@@ -201,6 +201,16 @@ public protocol JobQueueDriver: Sendable {
     func pause() async throws
     func resume() async throws
 
+    /// Adds or replaces a repeatable job; its first tick is the first after `now`.
+    func upsertSchedule(_ schedule: RepeatSchedule, now: Int64) async throws
+    func removeSchedule(key: String) async throws
+    /// Every schedule with its next tick.
+    func schedules() async throws -> [(schedule: RepeatSchedule, nextTick: Int64)]
+    /// Enqueues one job for each schedule whose tick has come and moves it to its next tick, atomically per
+    /// schedule, so concurrent callers (every worker's maintenance loop) fire each tick once. Returns jobs added.
+    @discardableResult
+    func fireDueSchedules(now: Int64) async throws -> Int
+
     /// Events after `cursor` (nil: from the oldest kept), oldest first: `added`, `completed`, `failed`, `retried`,
     /// `stalled`, `dead_lettered`, `released`, `promoted`, `removed`, `progress`, `paused`, `resumed`. The stream
     /// keeps about the last 10 000; pass the last event's `cursor` to continue tailing.

@@ -21,6 +21,7 @@ public final class MemoryJobQueue: JobQueueDriver {
         var rateLimit: (max: Int, windowMillis: Int64)?
         var rateWindow: Int64 = -1
         var rateUsed = 0
+        var schedules: [String: (schedule: RepeatSchedule, nextTick: Int64)] = [:]
         var events: [QueueEvent] = []
         var eventSequence = 0
 
@@ -276,6 +277,37 @@ public final class MemoryJobQueue: JobQueueDriver {
             $0.paused = false
             $0.record("resumed", "")
         }
+    }
+
+    public func upsertSchedule(_ schedule: RepeatSchedule, now: Int64) async throws {
+        guard let first = schedule.nextTick(after: now) else { throw QueueError(.wrongState, "schedule \(schedule.key) never fires") }
+        state.withLockedValue { $0.schedules[schedule.key] = (schedule, first) }
+    }
+
+    public func removeSchedule(key: String) async throws {
+        _ = state.withLockedValue { $0.schedules.removeValue(forKey: key) }
+    }
+
+    public func schedules() async throws -> [(schedule: RepeatSchedule, nextTick: Int64)] {
+        state.withLockedValue { $0.schedules.values.sorted { $0.nextTick < $1.nextTick } }
+    }
+
+    @discardableResult
+    public func fireDueSchedules(now: Int64) async throws -> Int {
+        // Take the due ticks and move the schedules on under the lock, so concurrent callers fire each tick once.
+        let due: [(RepeatSchedule, Int64)] = state.withLockedValue { state in
+            var due: [(RepeatSchedule, Int64)] = []
+            for (key, entry) in state.schedules where entry.nextTick <= now {
+                guard let next = entry.schedule.nextTick(after: now, previous: entry.nextTick) else { continue }
+                state.schedules[key]?.nextTick = next
+                due.append((entry.schedule, entry.nextTick))
+            }
+            return due
+        }
+        for (schedule, tick) in due {
+            _ = try await enqueue(name: schedule.name, payload: schedule.payload, options: schedule.jobOptions(tick: tick), now: now)
+        }
+        return due.count
     }
 
     public func events(after cursor: String?, limit: Int) async throws -> [QueueEvent] {

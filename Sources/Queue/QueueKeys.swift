@@ -43,5 +43,7 @@ public struct QueueKeys: Sendable, Hashable {
 
     public enum Kind: String, Sendable, CaseIterable {
         case waiting, active, delayed, completed, dead, events, meta
+        /// Repeatable jobs: a zset of schedule keys by next tick, and a hash of their definitions.
+        case repeats, repeatDefinitions = "repeat-definitions"
     }
 }

@@ -46,32 +46,51 @@ enum QueueScripts {
     /// enqueue-7: ARGV[2] id or '' · [3] name · [4] payload · [5] priority · [6] max attempts · [7] timeout ms or ''
     /// · [8] now · [9] run-at · [10] backoff. Returns {id, 1 created | 0 existed}.
     static let enqueue = RedisScript(
-        helpers + """
-            local id = ARGV[2]
-            local seq = redis.call('HINCRBY', KEYS[7], 'seq', 1)
-            if id ~= '' then
-              if redis.call('EXISTS', prefix .. id) == 1 then return {id, 0} end
-            else
+        helpers + enqueueJob + """
+            return enqueueJob(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
+            """
+    )
+
+    static let enqueueJob = """
+        local function enqueueJob(id, name, payload, prio, max, timeout, nowText, runatText, backoff)
+          local seq = redis.call('HINCRBY', KEYS[7], 'seq', 1)
+          if id ~= '' then
+            if redis.call('EXISTS', prefix .. id) == 1 then return {id, 0} end
+          else
+            id = tostring(seq)
+            while redis.call('EXISTS', prefix .. id) == 1 do
+              seq = redis.call('HINCRBY', KEYS[7], 'seq', 1)
               id = tostring(seq)
-              while redis.call('EXISTS', prefix .. id) == 1 do
-                seq = redis.call('HINCRBY', KEYS[7], 'seq', 1)
-                id = tostring(seq)
-              end
             end
-            local key = prefix .. id
-            local now, runat = tonumber(ARGV[8]), tonumber(ARGV[9])
-            redis.call('HSET', key, 'name', ARGV[3], 'payload', ARGV[4], 'prio', ARGV[5], 'seq', seq, 'max', ARGV[6],
-              'timeout', ARGV[7], 'runs', 0, 'fails', 0, 'stalls', 0, 'created', now, 'runat', runat, 'progress', 0,
-              'errors', '[]', 'token', '', 'finished', '', 'backoff', ARGV[10])
-            if runat > now then
-              redis.call('HSET', key, 'state', 'delayed')
-              redis.call('ZADD', KEYS[2], runat, id)
-            else
-              redis.call('HSET', key, 'state', 'waiting')
-              redis.call('ZADD', KEYS[1], score(key), id)
-            end
-            event('added', id)
-            return {id, 1}
+          end
+          local key = prefix .. id
+          local now, runat = tonumber(nowText), tonumber(runatText)
+          redis.call('HSET', key, 'name', name, 'payload', payload, 'prio', prio, 'seq', seq, 'max', max,
+            'timeout', timeout, 'runs', 0, 'fails', 0, 'stalls', 0, 'created', now, 'runat', runat, 'progress', 0,
+            'errors', '[]', 'token', '', 'finished', '', 'backoff', backoff)
+          if runat > now then
+            redis.call('HSET', key, 'state', 'delayed')
+            redis.call('ZADD', KEYS[2], runat, id)
+          else
+            redis.call('HSET', key, 'state', 'waiting')
+            redis.call('ZADD', KEYS[1], score(key), id)
+          end
+          event('added', id)
+          return {id, 1}
+        end
+
+        """
+
+    /// fireRepeat-8: KEYS[8] the schedules zset. ARGV[2] schedule key · [3] tick being fired · [4] next tick
+    /// · [5..13] the enqueue arguments (id … backoff). Fires only if the schedule still waits for that tick, so
+    /// of many workers racing for one tick exactly one enqueues. Returns 1 fired, 0 someone else did.
+    static let fireRepeat = RedisScript(
+        helpers + enqueueJob + """
+            local current = redis.call('ZSCORE', KEYS[8], ARGV[2])
+            if not current or tonumber(current) ~= tonumber(ARGV[3]) then return 0 end
+            redis.call('ZADD', KEYS[8], ARGV[4], ARGV[2])
+            enqueueJob(ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
+            return 1
             """
     )
 

@@ -284,6 +284,84 @@ public struct RedisJobQueue: JobQueueDriver {
         }
     }
 
+    public func upsertSchedule(_ schedule: RepeatSchedule, now: Int64) async throws {
+        guard let first = schedule.nextTick(after: now) else { throw QueueError(.wrongState, "schedule \(schedule.key) never fires") }
+        do {
+            let definition = try JSONEncoder().encode(schedule.stored)
+            _ = try await pool.transaction([
+                RedisCommand("HSET", keys.key(.repeatDefinitions), schedule.key, Array(definition)),
+                RedisCommand("ZADD", keys.key(.repeats), Int(first), schedule.key),
+            ])
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+    }
+
+    public func removeSchedule(key: String) async throws {
+        do {
+            _ = try await pool.transaction([
+                RedisCommand("HDEL", keys.key(.repeatDefinitions), key), RedisCommand("ZREM", keys.key(.repeats), key),
+            ])
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+    }
+
+    public func schedules() async throws -> [(schedule: RepeatSchedule, nextTick: Int64)] {
+        let ticks: RESPValue
+        let definitions: RESPValue
+        do {
+            ticks = try await pool.send("ZRANGE", keys.key(.repeats), 0, -1, "WITHSCORES")
+            definitions = try await pool.send("HGETALL", keys.key(.repeatDefinitions))
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+        var stored: [String: [UInt8]] = [:]
+        let flat = definitions.array ?? []
+        for index in stride(from: 0, to: flat.count - 1, by: 2) {
+            if let key = flat[index].string, let value = flat[index + 1].bytes { stored[key] = value }
+        }
+        let pairs = ticks.array ?? []
+        return try stride(from: 0, to: pairs.count - 1, by: 2).compactMap { index in
+            guard let key = pairs[index].string, let tick = pairs[index + 1].string.flatMap(Double.init), let bytes = stored[key] else { return nil }
+            let schedule = try RepeatSchedule(stored: try JSONDecoder().decode(RepeatSchedule.Stored.self, from: Data(bytes)))
+            return (schedule, Int64(tick))
+        }
+    }
+
+    @discardableResult
+    public func fireDueSchedules(now: Int64) async throws -> Int {
+        let due: RESPValue
+        do {
+            due = try await pool.send("ZRANGEBYSCORE", keys.key(.repeats), "-inf", Int(now), "WITHSCORES", "LIMIT", 0, 100)
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+        guard let pairs = due.array, !pairs.isEmpty else { return 0 }
+        let all = try await schedules()
+        var fired = 0
+        for index in stride(from: 0, to: pairs.count - 1, by: 2) {
+            guard let key = pairs[index].string, let tick = pairs[index + 1].string.flatMap(Double.init).map({ Int64($0) }),
+                let schedule = all.first(where: { $0.schedule.key == key })?.schedule
+            else { continue }
+            guard let next = schedule.nextTick(after: now, previous: tick) else { continue }
+            let options = schedule.jobOptions(tick: tick)
+            let reply: RESPValue
+            do {
+                reply = try await pool.run(
+                    QueueScripts.fireRepeat,
+                    keys: scriptKeys + [keys.key(.repeats)],
+                    arguments: [jobPrefix, key, Int(tick), Int(next)]
+                        + Self.enqueueArguments(name: schedule.name, payload: schedule.payload, options: options, now: now)
+                )
+            } catch {
+                throw QueueError(.backend, "\(error)")
+            }
+            fired += Int(reply.int ?? 0)
+        }
+        return fired
+    }
+
     /// 128 random bits: a lease token no other worker can guess or reuse.
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()

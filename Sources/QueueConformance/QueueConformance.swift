@@ -237,6 +237,31 @@ public enum QueueConformance {
     ]
 
     static let operations: [QueueCheck] = [
+        QueueCheck(description: "a repeatable job fires once per tick however many workers fire schedules at once") { make in
+            let queue = try await make()
+            let schedule = RepeatSchedule(key: "nightly-sync", name: "sync", payload: Array("{}".utf8), rule: .every(.seconds(10)))
+            try await queue.upsertSchedule(schedule, now: t0)
+            try expect(try await queue.schedules().map(\.nextTick) == [t0 + 10_000], "first tick")
+            try expect(try await queue.fireDueSchedules(now: t0 + 9_999) == 0, "fired early")
+            for tick in 1...3 {
+                let now = t0 + Int64(tick) * 10_000
+                let fired = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<3 { group.addTask { try await queue.fireDueSchedules(now: now) } }
+                    return try await group.reduce(0, +)
+                }
+                try expect(fired == 1, "tick \(tick) fired \(fired) times")
+            }
+            // Two ticks missed (no worker ran): one job, and the schedule stays on its grid.
+            try expect(try await queue.fireDueSchedules(now: t0 + 55_000) == 1, "missed ticks")
+            try expect(try await queue.schedules().map(\.nextTick) == [t0 + 60_000], "grid lost")
+            let jobs = try await queue.jobs(in: .waiting, offset: 0, limit: 10)
+            try expect(jobs.count == 4 && jobs.allSatisfy { $0.name == "sync" }, "jobs \(jobs.map(\.id))")
+            try expect(jobs.first?.id == "repeat:nightly-sync:\(t0 + 10_000)", "job id \(String(describing: jobs.first?.id))")
+            try await queue.removeSchedule(key: "nightly-sync")
+            let afterRemoval = try await queue.fireDueSchedules(now: t0 + 100_000)
+            let remaining = try await queue.schedules()
+            try expect(afterRemoval == 0 && remaining.isEmpty, "removed schedule fired")
+        },
         QueueCheck(description: "the events stream can be tailed from a cursor") { make in
             let queue = try await make()
             let id = try await queue.add("evented", JobOptions(retry: RetryPolicy(attempts: 2, backoff: .fixed(.zero))))

@@ -152,9 +152,15 @@ public final class JobWorker: Sendable {
         }
     }
 
+    /// Recovers expired leases and fires due repeatable jobs, about once a second.
     private func maintenance() async {
-        let interval = configuration.lease / 3
+        let interval = min(configuration.lease / 3, .seconds(1))
         while !isStopping && !Task.isCancelled {
+            do {
+                try await queue.fireDueSchedules(now: clock.nowMillis())
+            } catch {
+                logger.warning("firing repeatable jobs failed", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
+            }
             do {
                 let recovered = try await queue.recoverStalled(maxStalls: configuration.maxStalls, now: clock.nowMillis())
                 if recovered > 0 {
@@ -164,7 +170,7 @@ public final class JobWorker: Sendable {
             } catch {
                 logger.warning("stalled-job recovery failed", metadata: ["queue": "\(queue.name)", "error": "\(error)"])
             }
-            try? await Task.sleep(for: min(interval, .seconds(5)))
+            try? await Task.sleep(for: interval)
         }
     }
 
