@@ -317,16 +317,24 @@ public final class MemoryJobQueue: JobQueueDriver {
         }
     }
 
+    /// Drops finished jobs past the retention count or age. Runs on every completion, so it sorts only when
+    /// something is actually over the limit (one pass otherwise).
     private static func trim(_ jobState: JobState, retention: Retention, now: Int64, in state: inout State) {
+        let cutoff = now - retention.maxAge.milliseconds
+        var count = 0
+        var oldest = Int64.max
+        for entry in state.entries.values where entry.job.state == jobState {
+            count += 1
+            oldest = min(oldest, entry.job.finishedAt ?? 0)
+        }
+        guard count > retention.maxCount || oldest <= cutoff else { return }
         let finished = state.entries.values.filter { $0.job.state == jobState }
             .sorted { ($0.job.finishedAt ?? 0, $0.sequence) < ($1.job.finishedAt ?? 0, $1.sequence) }
-        let cutoff = now - retention.maxAge.milliseconds
-        var excess = finished.count - retention.maxCount
+        var excess = count - retention.maxCount
         for entry in finished {
-            if (entry.job.finishedAt ?? 0) <= cutoff || excess > 0 {
-                state.entries.removeValue(forKey: entry.job.id)
-                excess -= 1
-            }
+            guard (entry.job.finishedAt ?? 0) <= cutoff || excess > 0 else { break }
+            state.entries.removeValue(forKey: entry.job.id)
+            excess -= 1
         }
     }
 }

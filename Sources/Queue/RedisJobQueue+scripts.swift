@@ -15,6 +15,11 @@ enum QueueScripts {
           local prio, seq = unpack(redis.call('HMGET', key, 'prio', 'seq'))
           return tonumber(prio) * 1000000000000 + tonumber(seq)
         end
+        -- Every move into waiting: state (plus any extra fields), then the waiting zset at the job's FIFO score.
+        local function makeWaiting(id, ...)
+          redis.call('HSET', prefix .. id, 'state', 'waiting', ...)
+          redis.call('ZADD', KEYS[1], score(prefix .. id), id)
+        end
         local function event(kind, id)
           redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', kind, 'id', id)
         end
@@ -72,8 +77,7 @@ enum QueueScripts {
             redis.call('HSET', key, 'state', 'delayed')
             redis.call('ZADD', KEYS[2], runat, id)
           else
-            redis.call('HSET', key, 'state', 'waiting')
-            redis.call('ZADD', KEYS[1], score(key), id)
+            makeWaiting(id)
           end
           event('added', id)
           return {id, 1}
@@ -119,8 +123,7 @@ enum QueueScripts {
           local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
           for _, id in ipairs(due) do
             redis.call('ZREM', KEYS[2], id)
-            redis.call('HSET', prefix .. id, 'state', 'waiting')
-            redis.call('ZADD', KEYS[1], score(prefix .. id), id)
+            makeWaiting(id)
           end
           local popped = redis.call('ZPOPMIN', KEYS[1])
           if #popped == 0 then return nil end
@@ -177,8 +180,7 @@ enum QueueScripts {
               redis.call('HSET', key, 'state', 'delayed', 'runat', retryAt)
               redis.call('ZADD', KEYS[2], retryAt, id)
             else
-              redis.call('HSET', key, 'state', 'waiting')
-              redis.call('ZADD', KEYS[1], score(key), id)
+              makeWaiting(id)
             end
             event('retried', id)
             return 2
@@ -194,8 +196,7 @@ enum QueueScripts {
             if status < 0 then return status end
             redis.call('ZREM', KEYS[3], id)
             redis.call('HINCRBY', key, 'runs', -1)
-            redis.call('HSET', key, 'state', 'waiting', 'token', '')
-            redis.call('ZADD', KEYS[1], score(key), id)
+            makeWaiting(id, 'token', '')
             event('released', id)
             return 0
             """
@@ -242,8 +243,7 @@ enum QueueScripts {
                   redis.call('ZADD', KEYS[5], now, id)
                   event('dead_lettered', id)
                 else
-                  redis.call('HSET', key, 'state', 'waiting')
-                  redis.call('ZADD', KEYS[1], score(key), id)
+                  makeWaiting(id)
                   event('stalled', id)
                 end
               end
@@ -261,8 +261,7 @@ enum QueueScripts {
             if redis.call('EXISTS', key) == 0 then return -1 end
             if not redis.call('ZSCORE', KEYS[5], id) then return -3 end
             redis.call('ZREM', KEYS[5], id)
-            redis.call('HSET', key, 'state', 'waiting', 'fails', 0, 'stalls', 0, 'finished', '', 'runat', ARGV[3])
-            redis.call('ZADD', KEYS[1], score(key), id)
+            makeWaiting(id, 'fails', 0, 'stalls', 0, 'finished', '', 'runat', ARGV[3])
             event('retried_from_dead', id)
             return 0
             """
@@ -276,8 +275,7 @@ enum QueueScripts {
             if redis.call('EXISTS', key) == 0 then return -1 end
             if not redis.call('ZSCORE', KEYS[2], id) then return -3 end
             redis.call('ZREM', KEYS[2], id)
-            redis.call('HSET', key, 'state', 'waiting', 'runat', ARGV[3])
-            redis.call('ZADD', KEYS[1], score(key), id)
+            makeWaiting(id, 'runat', ARGV[3])
             event('promoted', id)
             return 0
             """

@@ -119,7 +119,7 @@ extension RedisPool {
     public func withDedicatedConnection<T>(_ body: (RedisConnection) async throws(RedisError) -> T) async throws(RedisError) -> T {
         let configuration = self.configuration
         let connection = try await dedicated.lease { () async throws(RedisError) in
-            try await RedisConnection.connect(configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+            try await RedisConnection.connect(configuration, eventLoopGroup: eventLoop, logger: logger)
         }
         do {
             let result = try await body(connection)

@@ -16,7 +16,6 @@ public final class RedisPool: Sendable {
     public let eventLoop: any EventLoop
     /// Runs tasks on ``eventLoop``: callers that prefer it talk to Redis without a thread hop.
     public let taskExecutor: EventLoopTaskExecutor
-    let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     private let state: NIOLockedValueBox<State>
     let dedicated: DedicatedConnections
@@ -46,7 +45,6 @@ public final class RedisPool: Sendable {
         // pipelined connection gains nothing from sharing its writes across loops.
         self.eventLoop = eventLoopGroup.next()
         self.taskExecutor = EventLoopTaskExecutor(eventLoop: eventLoop)
-        self.eventLoopGroup = eventLoop
         self.logger = logger
         self.state = NIOLockedValueBox(State(slots: Array(repeating: .empty, count: max(1, configuration.poolSize))))
         self.dedicated = DedicatedConnections(limit: configuration.maxDedicatedConnections)
@@ -98,8 +96,8 @@ public final class RedisPool: Sendable {
                     let reason = state.lastFailure?.message ?? "unreachable"
                     return .fail(RedisError(.unavailable, "Redis is unreachable (\(reason)); next attempt in \(notBefore - now)"))
                 }
-                let task = Task { [configuration, eventLoopGroup, logger] () async throws -> RedisConnection in
-                    try await RedisConnection.connect(configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+                let task = Task { [configuration, eventLoop, logger] () async throws -> RedisConnection in
+                    try await RedisConnection.connect(configuration, eventLoopGroup: eventLoop, logger: logger)
                 }
                 state.slots[index] = .connecting(task)
                 Task { await self.settle(slot: index, task: task) }

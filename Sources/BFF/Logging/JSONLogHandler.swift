@@ -39,12 +39,12 @@ public struct JSONLogHandler: LogHandler {
             line += ",\"request_id\":"
             Self.appendJSONString("\(requestID)", to: &line)
         }
-        for key in merged.keys.sorted() {
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             let name = Self.reservedKeys.contains(key) ? "meta.\(key)" : key
             line += ","
             Self.appendJSONString(name, to: &line)
             line += ":"
-            Self.appendJSON(merged[key]!, to: &line)
+            Self.appendJSON(value, to: &line)
         }
         line += "}\n"
         sink(line)
@@ -97,11 +97,11 @@ public struct JSONLogHandler: LogHandler {
             line += "]"
         case .dictionary(let dictionary):
             line += "{"
-            for (index, key) in dictionary.keys.sorted().enumerated() {
+            for (index, entry) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { line += "," }
-                appendJSONString(key, to: &line)
+                appendJSONString(entry.key, to: &line)
                 line += ":"
-                appendJSON(dictionary[key]!, to: &line)
+                appendJSON(entry.value, to: &line)
             }
             line += "}"
         }

@@ -220,9 +220,9 @@ public final class JobWorker: Sendable {
             observer.runFinished(queue: queue.name, job: job.name, outcome: outcome, wait: wait, run: .zero)
             return nil
         }
-        let leaseBox = NIOLockedValueBox(claim)
+        // Renewals keep the token, so the original claim stays valid for progress reports.
         let context = JobContext(job: job, queue: queue.name) { [queue] percent in
-            try await queue.progress(leaseBox.withLockedValue { $0 }, percent: percent)
+            try await queue.progress(claim, percent: percent)
         }
         let outcome = NIOLockedValueBox<Outcome?>(nil)
         let started = ContinuousClock.now
@@ -243,11 +243,10 @@ public final class JobWorker: Sendable {
             )
         }
         await work.value
-        let finished = state.withLockedValue { $0.running.removeValue(forKey: job.id) }
-        leaseBox.withLockedValue { $0 = finished?.claim ?? claim }
+        // The ticker may have renewed the lease meanwhile: finish with the latest claim.
+        let current = state.withLockedValue { $0.running.removeValue(forKey: job.id) }?.claim ?? claim
         let runTime = ContinuousClock.now - started
 
-        let current = leaseBox.withLockedValue { $0 }
         let result: RunOutcome
         var next: ClaimOutcome?
         switch outcome.withLockedValue({ $0 }) ?? .cancelled {
