@@ -45,12 +45,43 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libxml2 from Debian's libxml2-dev: the push (SAX) parser streams supplier XML feeds chunk by chunk.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         .target(name: "Domain", swiftSettings: swiftSettings),
         .target(
             name: "Providers",
             dependencies: [
                 "Domain",
+                "CLibXML2",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The sandbox upstreams (Stripe-, WHMCS-, Salesforce-like, SIM platform, supplier): small Hummingbird apps
+        // that speak each upstream's shapes, used by tests, `atrium sandbox` and the embedded default. They share
+        // no code with Providers, so an adapter's mistakes cannot be mirrored by its sandbox.
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "Domain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -68,6 +99,7 @@ let package = Package(
             dependencies: [
                 "Domain",
                 "Providers",
+                "Sandbox",
                 "Queue",
                 "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -84,6 +116,9 @@ let package = Package(
             name: "atrium",
             dependencies: [
                 "BFF",
+                "Sandbox",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "Queue",
                 "RedisClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -94,6 +129,17 @@ let package = Package(
         ),
         // The queue conformance suite, used only by tests (STYLE.md: QueueConformance).
         .target(name: "QueueConformance", dependencies: ["Queue"], swiftSettings: swiftSettings),
+        // The provider conformance suites (one per capability), run by each adapter against its sandbox upstream.
+        .target(
+            name: "ProviderConformance",
+            dependencies: [
+                "Domain",
+                "Providers",
+                "Sandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Used only by test targets: live-backend settings from the environment, throwaway servers.
         .target(name: "TestSupport", dependencies: ["BFF", "RedisClient"], swiftSettings: swiftSettings),
 
@@ -101,9 +147,33 @@ let package = Package(
         .testTarget(
             name: "ProvidersTests",
             dependencies: [
+                "Domain",
                 "Providers",
+                "Sandbox",
+                "ProviderConformance",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: [
+                "Domain",
+                "Sandbox",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,6 +211,9 @@ let package = Package(
             dependencies: [
                 "atrium",
                 "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -49,8 +49,9 @@ struct ValidationTests {
         #expect(throws: ValidationError.self) { try ICCID(wrongDigit) }
         #expect(throws: ValidationError.self) { try ICCID("89491234") }
         #expect(throws: ValidationError.self) { try ICCID("89491234567890123x") }
-        // A published example ICCID (Luhn-valid): 8991101200003204510.
-        #expect(try ICCID("8991101200003204510").value == "8991101200003204510")
+        // A 19-digit ICCID whose check digit was computed by hand: 8944500102198304826.
+        #expect(try ICCID("8944500102198304826").value == "8944500102198304826")
+        #expect(throws: ValidationError.self) { try ICCID("8944500102198304827") }
     }
 
     @Test func msisdns() throws {
