@@ -114,7 +114,7 @@ struct AtriumConfigTests {
     @Test func liveUpstreamsKeepOnlyConfiguredOnes() throws {
         let config = try AtriumConfig(environment: [
             "ATRIUM_UPSTREAMS": "live",
-            "SIM_API_URL": "http://127.0.0.1:9000", "SIM_AUTH_KEY": "k",
+            "SIM_API_URL": "http://127.0.0.1:9000", "SIM_AUTH_KEY": "OEM-1:k",
             "SUPPLIER_FEEDS": "https://feeds.test/a.xml, https://feeds.test/b.json",
         ])
         guard case .live(let live) = config.upstreams else {
@@ -123,6 +123,17 @@ struct AtriumConfigTests {
         }
         #expect(Set(live.keys) == [.sim, .supplier])
         #expect(live[.supplier]?.feeds == ["https://feeds.test/a.xml", "https://feeds.test/b.json"])
-        #expect(live[.sim]?.credentials["SIM_AUTH_KEY"]?.value == "k")
+        #expect(live[.sim]?.credentials["SIM_AUTH_KEY"]?.value == "OEM-1:k")
+    }
+
+    @Test func simAuthKeyNeedsOEMIDAndKey() {
+        for bad in ["k", ":k", "OEM-1:"] {
+            do {
+                _ = try AtriumConfig(environment: ["ATRIUM_UPSTREAMS": "live", "SIM_API_URL": "http://127.0.0.1:9000", "SIM_AUTH_KEY": bad])
+                Issue.record("accepted SIM_AUTH_KEY '\(bad)'")
+            } catch {
+                #expect(error.description.hasPrefix("SIM_AUTH_KEY"))
+            }
+        }
     }
 }

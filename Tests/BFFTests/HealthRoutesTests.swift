@@ -9,9 +9,11 @@ import Testing
 @Suite("Health, readiness and error contract")
 struct HealthRoutesTests {
     static let logger = Logger(label: "test")
+    /// For tests about the HTTP contract only: no upstreams, so no sandbox servers are started for them.
+    static let noUpstreams = AtriumConfig(upstreams: .live([:]))
 
     @Test func healthAnswersOK() async throws {
-        let app = try await buildApplication(config: AtriumConfig(), logger: Self.logger)
+        let app = try await buildApplication(config: Self.noUpstreams, logger: Self.logger)
         try await app.test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
@@ -31,14 +33,17 @@ struct HealthRoutesTests {
                 #expect(report.failing.isEmpty)
                 #expect(report.checks.map(\.name) == ["redis", "postgres", "stripe", "whmcs", "salesforce", "sim", "supplier"])
                 #expect(report.checks.first { $0.name == "redis" }?.backend == "memory")
-                #expect(report.checks.filter { !$0.required }.allSatisfy { $0.status == "not_configured" })
+                // The embedded default runs the five sandbox upstreams in-process; /ready probes them.
+                let upstreams = report.checks.filter { !$0.required }
+                #expect(upstreams.count == 5)
+                #expect(upstreams.allSatisfy { $0.status == "up" && $0.backend == "sandbox" }, "\(upstreams)")
             }
         }
     }
 
     @Test func liveUpstreamsAreProbedButNotRequired() async throws {
         // Port 9 (discard) is closed on loopback: the SIM platform is down, the others are not configured.
-        let config = try AtriumConfig(environment: ["ATRIUM_UPSTREAMS": "live", "SIM_API_URL": "http://127.0.0.1:9", "SIM_AUTH_KEY": "k"])
+        let config = try AtriumConfig(environment: ["ATRIUM_UPSTREAMS": "live", "SIM_API_URL": "http://127.0.0.1:9", "SIM_AUTH_KEY": "OEM-1:k"])
         let app = try await buildApplication(config: config, logger: Self.logger)
         try await app.test(.router) { client in
             try await client.execute(uri: "/ready", method: .get) { response in
@@ -52,7 +57,7 @@ struct HealthRoutesTests {
     }
 
     @Test func unknownRouteIsAProblem() async throws {
-        let app = try await buildApplication(config: AtriumConfig(), logger: Self.logger)
+        let app = try await buildApplication(config: Self.noUpstreams, logger: Self.logger)
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/nope?token=x", method: .get, headers: [.xRequestID: "trace-123"]) { response in
                 #expect(response.status == .notFound)
@@ -72,7 +77,7 @@ struct HealthRoutesTests {
         "bad id with spaces", String(repeating: "a", count: 129), "evil\"quote", "semi;colon", "ünïcode",
     ])
     func insaneRequestIDsAreReplaced(_ incoming: String) async throws {
-        let app = try await buildApplication(config: AtriumConfig(), logger: Self.logger)
+        let app = try await buildApplication(config: Self.noUpstreams, logger: Self.logger)
         try await app.test(.router) { client in
             try await client.execute(uri: "/health", method: .get, headers: [.xRequestID: incoming]) { response in
                 let id = try #require(response.headers[.xRequestID])
@@ -83,7 +88,7 @@ struct HealthRoutesTests {
     }
 
     @Test func saneRequestIDsAreEchoedAndFreshOnesAreUnique() async throws {
-        let app = try await buildApplication(config: AtriumConfig(), logger: Self.logger)
+        let app = try await buildApplication(config: Self.noUpstreams, logger: Self.logger)
         try await app.test(.router) { client in
             let uuid = "6F9619FF-8B86-D011-B42D-00C04FC964FF"
             try await client.execute(uri: "/health", method: .get, headers: [.xRequestID: uuid]) { response in

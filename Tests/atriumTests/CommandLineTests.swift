@@ -22,7 +22,7 @@ struct CommandLineTests {
         #expect(!result.stderr.contains("topsecretpw") && !result.stdout.contains("topsecretpw"))
     }
 
-    @Test(arguments: [["migrate"], ["sandbox"], ["user", "create"]])
+    @Test(arguments: [["migrate"], ["user", "create"]])
     func unbuiltSubcommandsSaySoAndFail(_ arguments: [String]) throws {
         let result = try AtriumProcess.run(arguments, environment: [:])
         #expect(result.status == 1)

@@ -6,10 +6,9 @@ import Domain
 /// and every other value is a quoted literal with `\` and `'` (and the other SOQL escape characters) escaped.
 // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm
 enum SalesforceSOQL {
-    /// Salesforce ids are 15 (case-sensitive) or 18 (case-safe) characters. 19 is accepted as well because the
-    /// shared demo seed uses 19-character account ids (`001DM00000ALICE1AAA`); what keeps a query safe is that
-    /// an id is letters and digits only.
-    static let idLengths: ClosedRange<Int> = 15...19
+    /// Salesforce ids are 15 (case-sensitive) or 18 (case-safe) characters; what keeps a query safe is that an id
+    /// is letters and digits only.
+    static let idLengths: Set<Int> = [15, 18]
 
     /// `value` as a quoted SOQL string literal, with the reserved characters escaped.
     static func literal(_ value: String) -> String {

@@ -15,6 +15,10 @@ public enum Redaction {
         "key", "secret", "token", "password", "pass", "email", "auth", "signature", "accesskey", "identifier", "code",
     ]
 
+    /// Query keys hidden when they match exactly: free-text queries that may quote personal data
+    /// (Salesforce's SOQL in `q`, search terms).
+    public static let sensitiveExactQueryKeys: Set<String> = ["q", "query", "search", "filter", "where", "phone", "name"]
+
     /// The header names whose values are always hidden (compared case-insensitively).
     public static let sensitiveHeaderNames: Set<String> = [
         "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "apikey",
@@ -84,6 +88,6 @@ public enum Redaction {
     public static func isSensitiveQueryKey(_ key: some StringProtocol) -> Bool {
         let decoded = FormEncoding.percentDecode(String(key)) ?? String(key)
         let normalised = String(decoded.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
-        return sensitiveQueryWords.contains { normalised.contains($0) }
+        return sensitiveExactQueryKeys.contains(normalised) || sensitiveQueryWords.contains { normalised.contains($0) }
     }
 }

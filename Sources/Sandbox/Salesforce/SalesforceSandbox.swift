@@ -45,8 +45,8 @@ public final class SalesforceSandbox: SandboxUpstream {
     }
 
     /// Alice's person account (≥ 25 cases, several orders) and Bob's (a few of each).
-    public static let aliceAccountID = "001DM00000ALICE1AAA"
-    public static let bobAccountID = "001DM00000BOB002AAA"
+    public static let aliceAccountID = "001DM00000ALICE1AA"
+    public static let bobAccountID = "001DM00000BOB002AA"
     public static let aliceEmail = "alice@demo.atrium.test"
     public static let bobEmail = "bob@demo.atrium.test"
     /// The standard price book, the integration user (author of API-made records) and the support agent.

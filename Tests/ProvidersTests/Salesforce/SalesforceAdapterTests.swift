@@ -53,7 +53,7 @@ struct SalesforceAdapterTests {
         }
     }
 
-    @Test(arguments: ["001' OR Name != '", "../Account/001DM00000ALICE1AAA", "001DM0000", "001DM00000ALICE1AAA?x=1"])
+    @Test(arguments: ["001' OR Name != '", "../Account/001DM00000ALICE1AA", "001DM0000", "001DM00000ALICE1AA?x=1"])
     func malformedIdsAreRejectedWithoutACall(_ id: String) async throws {
         try await SalesforceTestOrg.with { org in
             let provider = org.provider()
@@ -67,7 +67,7 @@ struct SalesforceAdapterTests {
 
     @Test(arguments: [
         "http://evil.example/services/data/v60.0/query/01gDM0000000001AAA-10",
-        "/services/data/v60.0/sobjects/Account/001DM00000ALICE1AAA",
+        "/services/data/v60.0/sobjects/Account/001DM00000ALICE1AA",
         "/services/data/v60.0/query/../sobjects/Account",
     ])
     func foreignCursorsAreRejectedWithoutACall(_ cursor: String) async throws {

@@ -19,7 +19,7 @@ struct SalesforceTestOrg: Sendable {
     let sandbox: SalesforceSandbox
     let server: SandboxServer
 
-    static let unknownAccountID = "001DM00000NOBODYAAA"
+    static let unknownAccountID = "001DM00000NOBODYAA"
 
     /// Runs `body` against a fresh sandbox, stopped afterwards whether `body` throws or not.
     static func with(_ body: (SalesforceTestOrg) async throws -> Void) async throws {

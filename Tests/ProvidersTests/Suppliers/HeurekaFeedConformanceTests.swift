@@ -160,13 +160,14 @@ struct HeurekaFeedConformanceTests {
 
     @Test func aLateResponseHeadTimesOutWithinTheDeadline() async throws {
         try await Self.withSandbox { sandbox, server in
-            sandbox.control.inject(SupplierSandbox.Operation.generatedFeed, .latency(milliseconds: 1_500))
+            sandbox.control.inject(SupplierSandbox.Operation.generatedFeed, .latency(milliseconds: 10_000))
             let supplier = Self.supplier(server, path: Self.feedPath, setup: ProviderSetup { $0.deadline = .milliseconds(300) })
             let start = ContinuousClock.now
             try await expectProviderError(.timeout) {
                 for try await _ in supplier.items() {}
             }
-            #expect(ContinuousClock.now - start < .seconds(1))
+            // The head arrives after 10 s; ending well before that proves the deadline (loose for loaded machines).
+            #expect(ContinuousClock.now - start < .seconds(5))
         }
     }
 

@@ -230,7 +230,8 @@ struct HeurekaMappingTests {
         let step = try products("derived/broken_billion_laughs.xml")
         #expect(step.failure?.detail.contains("document type declaration") == true)
         #expect(step.entries.isEmpty)
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // Expanding the entities would take minutes and gigabytes; the bound is loose for loaded machines.
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test func oversizedFieldIsInvalidNotBuffered() throws {

@@ -195,7 +195,7 @@ struct HTTPTransportTests {
             let elapsed = ContinuousClock.now - start
             #expect(error?.code == .timeout)
             #expect(elapsed >= .milliseconds(500))
-            #expect(elapsed < .milliseconds(1500))
+            #expect(elapsed < .seconds(5), "the handler hangs until released; returning early proves the deadline")
             #expect(hits.count("hang") == 1)
         }
     }
@@ -218,7 +218,7 @@ struct HTTPTransportTests {
             let start = ContinuousClock.now
             let error = await sendError(transport(baseURL, deadline: .milliseconds(500)), TransportRequest(.GET, "/trickle", operation: "trickle"))
             #expect(error?.code == .timeout)
-            #expect(ContinuousClock.now - start < .milliseconds(1500))
+            #expect(ContinuousClock.now - start < .seconds(5))
         }
     }
 

@@ -165,7 +165,7 @@ struct SandboxKitTests {
 
     @Test func operationTemplates() {
         #expect(SandboxOperation.template(method: "GET", path: "/v1/invoices/in_1MtHbE") == "GET /v1/invoices/{id}")
-        #expect(SandboxOperation.template(method: "GET", path: "/services/data/v60.0/sobjects/Account/001DM00000ALICE1AAA")
+        #expect(SandboxOperation.template(method: "GET", path: "/services/data/v60.0/sobjects/Account/001DM00000ALICE1AA")
             == "GET /services/data/v60.0/sobjects/Account/{id}")
         #expect(SandboxOperation.template(method: "POST", path: "/v1/customers") == "POST /v1/customers")
     }
