@@ -7,6 +7,7 @@ import NIOSSL
 public import PostgresNIO
 import Providers
 import RedisClient
+import Sandbox
 import ServiceLifecycle
 
 /// The request context of every route. Later areas (portal, admin) derive child contexts from it.
@@ -30,7 +31,7 @@ public struct AppRequestContext: RequestContext {
 ///
 /// `main` only parses arguments and calls this; tests call it with in-memory or test-backend configurations.
 public func buildApplication(config: AtriumConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    let dependencies = Dependencies(config: config, logger: logger)
+    let dependencies = try await Dependencies(config: config, logger: logger)
     let router = buildRouter(health: HealthController(checks: dependencies.checks))
     let checks = dependencies.checks
     return Application(
@@ -81,8 +82,10 @@ struct Dependencies {
     /// The read-through cache for upstream reads: Redis-backed (shared by every process) or in memory.
     /// The portal and admin routes that read through it arrive with their issues.
     let cache: Cache
+    /// The provider adapters (sandbox or live); the portal and admin routes that call them arrive with their issues.
+    let providers: ProviderRegistry
 
-    init(config: AtriumConfig, logger: Logger) {
+    init(config: AtriumConfig, logger: Logger) async throws {
         if let redis = config.redis {
             let pool = RedisPool(configuration: redis, logger: logger)
             services.append(RedisPoolService(pool: pool))
@@ -101,10 +104,15 @@ struct Dependencies {
         }
         switch config.upstreams {
         case .sandbox:
+            // The five sandbox upstreams run in this process on free loopback ports and stop with it.
+            let sandboxes = try await SandboxUpstreams.start(logger: logger)
+            services.append(SandboxUpstreamsService(sandboxes: sandboxes))
+            providers = ProviderRegistry(sandboxes: sandboxes, logger: logger)
             for upstream in UpstreamID.allCases {
-                checks.append(.notConfigured(upstream, detail: "sandbox upstreams are not built yet"))
+                checks.append(.upstream(UpstreamProbe(upstream: upstream, baseURL: sandboxes.baseURL(upstream)), backend: "sandbox"))
             }
         case .live(let live):
+            providers = ProviderRegistry(live: live, logger: logger)
             for upstream in UpstreamID.allCases {
                 if let settings = live[upstream] {
                     checks.append(.upstream(UpstreamProbe(upstream: upstream, baseURL: settings.baseURL)))
@@ -113,6 +121,16 @@ struct Dependencies {
                 }
             }
         }
+    }
+}
+
+/// Owns the in-process sandboxes' lifetime: they stop once the server has stopped.
+struct SandboxUpstreamsService: Service {
+    let sandboxes: SandboxUpstreams
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await sandboxes.stop()
     }
 }
 

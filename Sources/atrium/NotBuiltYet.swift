@@ -19,15 +19,10 @@ struct Migrate: NotBuiltYet {
     static let arrivesWith = "the PostgreSQL store, issue #6"
 }
 
-struct Sandbox: NotBuiltYet {
-    static let configuration = CommandConfiguration(abstract: "Run the sandbox upstreams standalone (not built yet).")
-    static let arrivesWith = "the provider adapters and sandbox, issue #5"
-}
-
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print one JSON line of figures.",
-        subcommands: [BenchRedis.self, BenchQueue.self]
+        subcommands: [BenchRedis.self, BenchQueue.self, BenchSupplierFeed.self]
     )
 }
 

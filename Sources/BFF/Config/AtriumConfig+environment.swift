@@ -98,6 +98,13 @@ extension AtriumConfig {
                 guard let secret = value(name) else { throw ConfigError(name, "is required when \(entry.url) is set") }
                 credentials[name] = Secret(secret)
             }
+            if entry.id == .sim, let key = credentials["SIM_AUTH_KEY"]?.value {
+                // The SIM platform authenticates an OEM id and key pair (fixtures/upstream/sim/README.md).
+                let parts = key.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ConfigError("SIM_AUTH_KEY", "must be '<oem id>:<oem key>'")
+                }
+            }
             live[entry.id] = LiveUpstream(baseURL: url, credentials: credentials, webhookSecret: entry.webhook.flatMap(value).map(Secret.init))
         }
         if let feeds = value("SUPPLIER_FEEDS") {

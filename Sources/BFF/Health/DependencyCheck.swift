@@ -84,9 +84,9 @@ extension DependencyCheck {
     /// A live upstream, probed over HTTP. Not required: one upstream being down degrades the features that
     /// use it (their sections report the failure) but must not take every Atrium instance out of rotation.
     /// Results are reused for 5 s so a busy `/ready` poller cannot turn into load on the upstream.
-    static func upstream(_ probe: UpstreamProbe) -> DependencyCheck {
+    static func upstream(_ probe: UpstreamProbe, backend: String = "http") -> DependencyCheck {
         let cache = NIOLockedValueBox<(at: ContinuousClock.Instant, result: Result)?>(nil)
-        return DependencyCheck(name: probe.upstream.rawValue, backend: "http", required: false) {
+        return DependencyCheck(name: probe.upstream.rawValue, backend: backend, required: false) {
             if let cached = cache.withLockedValue({ $0 }), ContinuousClock.now - cached.at < .seconds(5) {
                 return cached.result
             }

@@ -33,8 +33,15 @@ struct RedactionTests {
     }
 
     @Test func everyOccurrenceOfASensitiveKeyIsRedactedAndTheRestIsKeptVerbatim() {
-        let url = "https://u:p@h:8443/a%20b?email=a%40b.c&email=d%40e.f&flag&q=%C3%A9#frag"
-        #expect(Redaction.url(url) == "https://h:8443/a%20b?email=[redacted]&email=[redacted]&flag&q=%C3%A9#frag")
+        let url = "https://u:p@h:8443/a%20b?email=a%40b.c&email=d%40e.f&flag&lang=%C3%A9#frag"
+        #expect(Redaction.url(url) == "https://h:8443/a%20b?email=[redacted]&email=[redacted]&flag&lang=%C3%A9#frag")
+    }
+
+    @Test func freeTextQueriesAreRedacted() {
+        // Salesforce sends SOQL in `q`; a query by e-mail must not reach the log.
+        let url = "https://h/services/data/v60.0/query?q=SELECT+Id+FROM+Account+WHERE+PersonEmail%3D%27alice%40demo.atrium.test%27"
+        #expect(Redaction.url(url) == "https://h/services/data/v60.0/query?q=[redacted]")
+        #expect(Redaction.isSensitiveQueryKey("q") && Redaction.isSensitiveQueryKey("search"))
     }
 
     @Test func pathsWithoutSchemeAreHandled() {

@@ -1,0 +1,124 @@
+public import Domain
+import Foundation
+public import Logging
+public import Providers
+public import Sandbox
+
+/// The provider adapters this process talks to, built once from the configuration.
+///
+/// In sandbox mode they point at the in-process ``SandboxUpstreams`` (with the credentials those accept); in live
+/// mode at the configured URLs. An upstream without configuration is absent, and the features that need it
+/// report it as not configured.
+public struct ProviderRegistry: Sendable {
+    public var billing: [UpstreamID: any BillingProvider] = [:]
+    public var crm: (any CRMProvider)?
+    public var sim: (any SIMProvider)?
+    public var suppliers: [any SupplierProvider] = []
+    /// Base URL per upstream, for readiness probes.
+    public var baseURLs: [UpstreamID: String] = [:]
+
+    public init() {}
+
+    /// Adapters for the running sandboxes.
+    public init(sandboxes: SandboxUpstreams, logger: Logger) {
+        func transport(_ upstream: UpstreamID) -> TransportConfiguration { TransportConfiguration(baseURL: sandboxes.baseURL(upstream)) }
+        billing[.stripe] = StripeBillingProvider(
+            configuration: transport(.stripe), credentials: StripeCredentials(apiKey: sandboxes.stripe.apiKey), logger: logger
+        )
+        billing[.whmcs] = WHMCSBillingProvider(
+            configuration: transport(.whmcs),
+            credentials: WHMCSCredentials(identifier: sandboxes.whmcs.secrets.identifier, secret: sandboxes.whmcs.secrets.secret),
+            logger: logger
+        )
+        let salesforce = sandboxes.salesforce.credentials
+        crm = SalesforceCRMProvider(
+            configuration: transport(.salesforce),
+            credentials: SalesforceCredentials(clientID: salesforce["client_id"] ?? "", clientSecret: salesforce["client_secret"] ?? ""),
+            logger: logger
+        )
+        let simCredentials = sandboxes.sim.credentials
+        sim = SIMPlatformProvider(
+            configuration: transport(.sim),
+            credentials: SIMCredentials(oemID: simCredentials["oem_id"] ?? "", oemKey: simCredentials["oem_key"] ?? ""),
+            logger: logger
+        )
+        suppliers = [
+            HeurekaFeedSupplier(
+                configuration: transport(.supplier),
+                feed: HeurekaFeedSettings(
+                    supplierID: "sandbox-feed", productFeedPath: "/feeds/generated.xml?items=500&seed=1",
+                    availabilityFeedPath: "/feeds/generated-availability.xml?items=500&seed=1"
+                ),
+                logger: logger
+            ),
+            JSONSupplierAPI(
+                configuration: transport(.supplier), credentials: JSONSupplierCredentials(apiKey: sandboxes.supplier.apiKey),
+                supplierID: "sandbox-api", logger: logger
+            ),
+        ]
+        for upstream in UpstreamID.allCases { baseURLs[upstream] = sandboxes.baseURL(upstream) }
+    }
+
+    /// Adapters for the live upstreams of the configuration (`ATRIUM_UPSTREAMS=live`).
+    public init(live: [UpstreamID: LiveUpstream], logger: Logger) {
+        func secret(_ upstream: LiveUpstream, _ name: String) -> String { upstream.credentials[name]?.value ?? "" }
+        if let stripe = live[.stripe] {
+            billing[.stripe] = StripeBillingProvider(
+                configuration: TransportConfiguration(baseURL: stripe.baseURL),
+                credentials: StripeCredentials(apiKey: secret(stripe, "STRIPE_API_KEY")), logger: logger
+            )
+        }
+        if let whmcs = live[.whmcs] {
+            billing[.whmcs] = WHMCSBillingProvider(
+                configuration: TransportConfiguration(baseURL: whmcs.baseURL),
+                credentials: WHMCSCredentials(identifier: secret(whmcs, "WHMCS_IDENTIFIER"), secret: secret(whmcs, "WHMCS_SECRET")),
+                logger: logger
+            )
+        }
+        if let salesforce = live[.salesforce] {
+            crm = SalesforceCRMProvider(
+                configuration: TransportConfiguration(baseURL: salesforce.baseURL),
+                credentials: SalesforceCredentials(
+                    clientID: secret(salesforce, "SALESFORCE_CLIENT_ID"), clientSecret: secret(salesforce, "SALESFORCE_CLIENT_SECRET")
+                ),
+                logger: logger
+            )
+        }
+        if let platform = live[.sim] {
+            // SIM_AUTH_KEY is "<oem id>:<oem key>" (checked when the configuration is parsed).
+            let parts = secret(platform, "SIM_AUTH_KEY").split(separator: ":", maxSplits: 1).map(String.init)
+            sim = SIMPlatformProvider(
+                configuration: TransportConfiguration(baseURL: platform.baseURL),
+                credentials: SIMCredentials(oemID: parts.first ?? "", oemKey: parts.count > 1 ? parts[1] : ""), logger: logger
+            )
+        }
+        if let supplier = live[.supplier] {
+            suppliers = supplier.feeds.enumerated().compactMap { index, feed in Self.supplier(feed, index: index, logger: logger) }
+        }
+        for (upstream, settings) in live { baseURLs[upstream] = settings.baseURL }
+    }
+
+    /// A feed URL whose path ends in `.xml` is a Heureka feed; any other is the JSON supplier API, with its API key
+    /// as the URL's user (`https://<key>@supplier.example/api`).
+    static func supplier(_ feed: String, index: Int, logger: Logger) -> (any SupplierProvider)? {
+        guard var components = URLComponents(string: feed) else { return nil }
+        let name = "\(components.host ?? "supplier")-\(index + 1)"
+        if components.path.lowercased().hasSuffix(".xml") {
+            let path = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+            components.percentEncodedPath = ""
+            components.percentEncodedQuery = nil
+            return HeurekaFeedSupplier(
+                configuration: TransportConfiguration(baseURL: components.string ?? feed),
+                feed: HeurekaFeedSettings(supplierID: name, productFeedPath: path),
+                logger: logger
+            )
+        }
+        let key = components.user ?? ""
+        components.user = nil
+        components.password = nil
+        return JSONSupplierAPI(
+            configuration: TransportConfiguration(baseURL: components.string ?? feed), credentials: JSONSupplierCredentials(apiKey: key),
+            supplierID: name, logger: logger
+        )
+    }
+}
