@@ -8,7 +8,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the HTTP server: /health, /ready and (in later releases) the portal, admin and webhook APIs.",
         discussion: """
-            With neither REDIS_URL nor DATABASE_URL set it runs the embedded default (in-memory backends). \
+            With neither REDIS_URL nor DATABASE_URL set it runs the embedded default (in-memory backends; with \
+            ATRIUM_UPSTREAMS=sandbox, the default, the five sandbox upstreams run in-process). \
             SIGTERM or SIGINT stops accepting connections, lets in-flight requests finish, and exits 0.
             """
     )
@@ -19,7 +20,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "atrium")
         logger.info("starting atrium serve", metadata: ["config": "\(config)"])
         if config.isEmbeddedDefault {
-            logger.notice("embedded default: in-memory backends; sandbox upstreams and demo accounts are not built yet")
+            logger.notice("embedded default: in-memory backends and in-process sandbox upstreams; demo accounts arrive with the portal API")
         }
         let app = try await buildApplication(config: config, logger: logger)
         try await app.runService()
