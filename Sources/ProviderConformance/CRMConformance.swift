@@ -168,7 +168,7 @@ public enum CRMConformance {
             let first = try await provider.createOrder(draft)
             try require(first.status == .draft, "a new order is \(first.status)")
             try require(first.atriumOrderID == draft.atriumOrderID && first.accountID == harness.accountID, "created order maps as \(first)")
-            var expected = try Money(minorUnits: 0, currency: harness.orderItems[0].unitPrice.currency)
+            var expected = Money(minorUnits: 0, currency: harness.orderItems[0].unitPrice.currency)
             for item in harness.orderItems { expected = try expected.adding(item.total()) }
             try require(first.total == expected, "total \(String(describing: first.total)), expected \(expected)")
             let replay = try await provider.createOrder(draft)

@@ -1,5 +1,5 @@
 import Foundation
-public import Providers
+import Providers
 public import Sandbox
 
 /// A read call of some adapter, and the sandbox operation name it arrives as: what the transport checks

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A job as stored: a name, an opaque payload (the caller's `Codable` value, JSON-encoded), and its options.
 public struct Job: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import Domain
 import Foundation
-public import Logging
+import Logging
 import RedisClient
 
 extension AtriumConfig {

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 
 extension AtriumConfig {
     /// Installs the process-wide log handler; call once, from `main`, before any logger is made.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What a handler gets for one run of a job.
 public struct JobContext: Sendable {
