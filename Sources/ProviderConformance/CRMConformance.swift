@@ -24,7 +24,8 @@ public struct CRMHarness: Sendable {
     public let expectedProductCount: Int
     /// Items the sandbox accepts in an order for ``accountID`` (SKUs of its catalog, one currency).
     public let orderItems: [OrderItem]
-    /// Makes the upstream refuse the current session (token expiry); `nil` for a CRM without sessions.
+    /// Makes the upstream refuse the current session (token expiry). `nil` fails the session check: a CRM without
+    /// sessions runs its suite without `CRMConformance.sessions` instead.
     public let expireSession: (@Sendable () -> Void)?
     /// The sandbox operation of the token request, when the CRM has one.
     public let tokenOperation: String?
@@ -216,7 +217,11 @@ public enum CRMConformance {
 
     static let sessions: [CRMCheck] = [
         CRMCheck("an expired session is renewed once and the call succeeds") { harness in
-            guard let expire = harness.expireSession, let tokenOperation = harness.tokenOperation else { return }
+            // Without the hooks this check would pass untested; a CRM without sessions leaves `sessions` out of its
+            // suite explicitly (`CRMConformance.all` minus ``sessions``) rather than passing it vacuously.
+            guard let expire = harness.expireSession, let tokenOperation = harness.tokenOperation else {
+                throw ConformanceFailure("the harness gives no expireSession/tokenOperation hook")
+            }
             let provider = harness.provider
             _ = try await provider.account(id: harness.accountID)
             _ = try await provider.account(id: harness.accountID)

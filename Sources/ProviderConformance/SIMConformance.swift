@@ -14,8 +14,8 @@ public struct SIMHarness: Sendable {
     public let plan: String
     public let unknownLineID: String
     public let unknownOperationID: String
-    /// Makes every auth token the sandbox issued invalid at once; `nil` for a platform without expiring tokens
-    /// (the expiry check then has nothing to exercise and passes).
+    /// Makes every auth token the sandbox issued invalid at once. `nil` fails the expiry check rather than letting
+    /// it pass untested.
     public let expireAuth: (@Sendable () -> Void)?
     /// Sandbox operation names: the call behind `lines(accountID:)` (the read probe), the authentication call,
     /// and the call behind `changePlan`.
@@ -102,7 +102,9 @@ public enum SIMConformance {
             try await expectProviderError(.unauthorized) { try await provider.lines(accountID: harness.accountID) }
         },
         SIMCheck("an expired auth token is renewed once and the call succeeds") { harness in
-            guard let expire = harness.expireAuth else { return }
+            // A platform without expiring keys still passes a harness that can expire them; a harness that
+            // leaves the hook out would make this check pass without testing anything, so it fails instead.
+            guard let expire = harness.expireAuth else { throw ConformanceFailure("the harness gives no expireAuth hook") }
             let provider = harness.provider
             _ = try await provider.lines(accountID: harness.accountID)
             let authCalls = harness.control.callCount(harness.authOperation)
