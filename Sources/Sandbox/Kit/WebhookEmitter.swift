@@ -53,6 +53,17 @@ public enum SandboxSigning {
         return mac.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The scheme the WHMCS, Salesforce, SIM and supplier sandboxes sign webhooks with (and Stripe's `v1`):
+    /// lower-case hex HMAC-SHA256 of `"<timestamp>.<raw body>"`.
+    public static func timestamped(secret: String, timestamp: Int64, body: Data) -> String {
+        hmacSHA256Hex(secret: secret, message: Data("\(timestamp).".utf8) + body)
+    }
+
+    /// A random secret with `prefix` (`sk_test_`, `whsec_`): 32 lower-case hex digits after it.
+    public static func randomSecret(_ prefix: String) -> String {
+        prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    }
+
     /// Base64 HMAC-SHA256, as some upstreams send it.
     public static func hmacSHA256Base64(secret: String, message: Data) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))

@@ -200,12 +200,12 @@ extension SIMSandbox {
     /// Signs and sends one webhook (README §6): `X-SIM-Signature` is the hex HMAC-SHA256 of `"<ts>.<body>"`.
     func send(_ event: SIMSandboxEvent) {
         guard !event.body.isEmpty, control.webhookURL != nil else { return }
-        let timestamp = String(Int(Date().timeIntervalSince1970))
-        let signature = SandboxSigning.hmacSHA256Hex(secret: webhookSecret, message: Data((timestamp + ".").utf8) + event.body)
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        let signature = SandboxSigning.timestamped(secret: webhookSecret, timestamp: timestamp, body: event.body)
         emitter.sendDetached(
             event: event.type,
             body: event.body,
-            headers: [("X-SIM-Timestamp", timestamp), ("X-SIM-Signature", signature)]
+            headers: [("X-SIM-Timestamp", String(timestamp)), ("X-SIM-Signature", signature)]
         )
     }
 }

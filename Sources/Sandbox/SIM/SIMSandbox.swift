@@ -73,11 +73,6 @@ public final class SIMSandbox: SandboxUpstream {
         static let mutations: Set<String> = [changePlan, allocate, configure, activate, verify, release, deactivate]
     }
 
-    /// Random OEM key and webhook secret, the sandbox's default credentials.
-    public static func randomSecret(_ prefix: String) -> String {
-        prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-    }
-
     /// Creates a seeded sandbox.
     ///
     /// - Parameters:
@@ -92,8 +87,8 @@ public final class SIMSandbox: SandboxUpstream {
     /// - Throws: ``SandboxFixtures/Failure`` when the seed fixtures cannot be read.
     public init(
         oemID: String = SIMSandbox.defaultOEMID,
-        oemKey: String = SIMSandbox.randomSecret("oemkey_"),
-        webhookSecret: String = SIMSandbox.randomSecret("whsec_"),
+        oemKey: String = SandboxSigning.randomSecret("oemkey_"),
+        webhookSecret: String = SandboxSigning.randomSecret("whsec_"),
         operationDelay: Duration = .milliseconds(1500),
         authKeyLifetime: Duration = .seconds(3600),
         usageRequestsPerSecond: Int = 5,

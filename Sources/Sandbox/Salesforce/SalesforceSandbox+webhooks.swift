@@ -25,12 +25,12 @@ extension SalesforceSandbox {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let body = try? encoder.encode(event) else { return }
-        let timestamp = String(Int64(date.timeIntervalSince1970))
-        let signature = SandboxSigning.hmacSHA256Hex(secret: sandboxCredentials.webhookSecret, message: Data("\(timestamp).".utf8) + body)
+        let timestamp = Int64(date.timeIntervalSince1970)
+        let signature = SandboxSigning.timestamped(secret: sandboxCredentials.webhookSecret, timestamp: timestamp, body: body)
         webhooks.sendDetached(
             event: "OrderChangeEvent",
             body: body,
-            headers: [("X-Salesforce-Signature", signature), ("X-Salesforce-Timestamp", timestamp)]
+            headers: [("X-Salesforce-Signature", signature), ("X-Salesforce-Timestamp", String(timestamp))]
         )
     }
 }

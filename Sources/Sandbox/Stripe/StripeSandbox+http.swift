@@ -19,7 +19,7 @@ enum StripeHeader {
 }
 
 extension StripeSandbox {
-    static func requestID() -> String { "req_" + String(randomSecret("").prefix(14)) }
+    static func requestID() -> String { "req_" + String(SandboxSigning.randomSecret("").prefix(14)) }
 
     /// Answers a read: the handler sees the state under the lock; `expand[]` applies to its answer.
     func read(_ request: Request, _ handler: (StripeSandboxState, StripeForm) -> StripeReply) -> Response {

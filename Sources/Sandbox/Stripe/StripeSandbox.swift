@@ -57,11 +57,6 @@ public final class StripeSandbox: SandboxUpstream {
     /// Bob's second card: every charge on it is declined.
     public static let decliningPaymentMethodID = "pm_1DemoBobDeclined0000002"
 
-    /// A random secret with `prefix` (`sk_test_`, `whsec_`): the sandbox's default credentials.
-    public static func randomSecret(_ prefix: String) -> String {
-        prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-    }
-
     /// Creates a seeded sandbox.
     ///
     /// - Parameters:
@@ -72,8 +67,8 @@ public final class StripeSandbox: SandboxUpstream {
     ///   - webhookClient: The client webhooks are sent with.
     /// - Throws: ``SandboxFixtures/Failure`` when the fixtures cannot be read.
     public init(
-        apiKey: String = StripeSandbox.randomSecret("sk_test_"),
-        webhookSecret: String = StripeSandbox.randomSecret("whsec_"),
+        apiKey: String = SandboxSigning.randomSecret("sk_test_"),
+        webhookSecret: String = SandboxSigning.randomSecret("whsec_"),
         now: Date = Date(),
         control: SandboxControl = SandboxControl(),
         webhookClient: HTTPClient = .shared
@@ -91,7 +86,7 @@ public final class StripeSandbox: SandboxUpstream {
 
     /// The `Stripe-Signature` header Stripe sends with `payload` at `timestamp`.
     public static func signatureHeader(payload: Data, secret: String, timestamp: Int64) -> String {
-        "t=\(timestamp),v1=" + SandboxSigning.hmacSHA256Hex(secret: secret, message: Data("\(timestamp).".utf8) + payload)
+        "t=\(timestamp),v1=" + SandboxSigning.timestamped(secret: secret, timestamp: timestamp, body: payload)
     }
 
     /// A copy of an object of the sandbox's state (tests and the admin use it to look behind the API).

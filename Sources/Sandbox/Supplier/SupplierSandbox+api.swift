@@ -93,7 +93,7 @@ extension SupplierSandbox {
     /// Posts `purchase_order.status_changed`, signed (see the type's documentation).
     func emitStatusChange(previous: String?, order: JSONValue) {
         let event: JSONValue = [
-            "id": .string("evt_" + Self.randomSecret("").prefix(16)),
+            "id": .string("evt_" + SandboxSigning.randomSecret("").prefix(16)),
             "type": "purchase_order.status_changed",
             "created_at": .string(Self.now),
             "data": ["previous_status": previous.map { .string($0) } ?? .null, "purchase_order": order],

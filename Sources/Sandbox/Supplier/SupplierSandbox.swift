@@ -59,11 +59,6 @@ public final class SupplierSandbox: SandboxUpstream {
     public static let unknownItemID = "SUP-99999"
     public static let defaultItemCount = 120
 
-    /// A random secret with `prefix`: the sandbox's default credentials.
-    public static func randomSecret(_ prefix: String) -> String {
-        prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-    }
-
     /// Creates a seeded sandbox.
     ///
     /// - Parameters:
@@ -74,8 +69,8 @@ public final class SupplierSandbox: SandboxUpstream {
     ///   - webhookClient: The client webhooks are sent with.
     /// - Throws: ``SandboxFixtures/Failure`` when `supplier-api/items_page.json` cannot be read.
     public init(
-        apiKey: String = SupplierSandbox.randomSecret("sk_sup_"),
-        webhookSecret: String = SupplierSandbox.randomSecret("whsec_sup_"),
+        apiKey: String = SandboxSigning.randomSecret("sk_sup_"),
+        webhookSecret: String = SandboxSigning.randomSecret("whsec_sup_"),
         itemCount: Int = SupplierSandbox.defaultItemCount,
         control: SandboxControl = SandboxControl(),
         webhookClient: HTTPClient = .shared
@@ -94,7 +89,7 @@ public final class SupplierSandbox: SandboxUpstream {
 
     /// The `X-Supplier-Signature` value for `body` sent at `timestamp`.
     public static func signature(body: Data, secret: String, timestamp: Int64) -> String {
-        SandboxSigning.hmacSHA256Hex(secret: secret, message: Data("\(timestamp).".utf8) + body)
+        SandboxSigning.timestamped(secret: secret, timestamp: timestamp, body: body)
     }
 
     public func addRoutes(to router: Router<BasicRequestContext>) {

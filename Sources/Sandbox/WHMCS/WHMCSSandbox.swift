@@ -189,7 +189,7 @@ public final class WHMCSSandbox: SandboxUpstream {
 
     /// The `X-WHMCS-Signature` of `body` sent at `timestamp`: hex HMAC-SHA256 of `"<timestamp>.<body>"`.
     public static func signature(body: Data, timestamp: Int64, secret: String) -> String {
-        SandboxSigning.hmacSHA256Hex(secret: secret, message: Data("\(timestamp).".utf8) + body)
+        SandboxSigning.timestamped(secret: secret, timestamp: timestamp, body: body)
     }
 }
 

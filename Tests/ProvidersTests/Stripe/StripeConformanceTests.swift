@@ -29,7 +29,7 @@ struct StripeConformanceTests {
             make: { setup in
                 var configuration = TransportConfiguration(baseURL: baseURL)
                 setup.tune(&configuration)
-                let key = setup.validCredentials ? apiKey : StripeSandbox.randomSecret("sk_test_")
+                let key = setup.validCredentials ? apiKey : SandboxSigning.randomSecret("sk_test_")
                 return StripeBillingProvider(configuration: configuration, credentials: StripeCredentials(apiKey: key))
             },
             customerID: StripeSandbox.aliceCustomerID,

@@ -26,7 +26,7 @@ struct JSONSupplierConformanceTests {
     static func api(_ sandbox: SupplierSandbox, _ server: SandboxServer, setup: ProviderSetup = .standard) -> JSONSupplierAPI {
         var configuration = TransportConfiguration(baseURL: server.baseURL)
         setup.tune(&configuration)
-        let key = setup.validCredentials ? sandbox.apiKey : SupplierSandbox.randomSecret("sk_sup_")
+        let key = setup.validCredentials ? sandbox.apiKey : SandboxSigning.randomSecret("sk_sup_")
         return JSONSupplierAPI(configuration: configuration, credentials: JSONSupplierCredentials(apiKey: key), supplierID: "acme", pageSize: pageSize)
     }
 

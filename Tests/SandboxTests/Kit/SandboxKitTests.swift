@@ -176,3 +176,20 @@ private final class ReceivedWebhooks: Sendable {
     func add(signature: String, body: Data) { box.withLockedValue { $0.append((signature, body)) } }
     var all: [(signature: String, body: Data)] { box.withLockedValue { $0 } }
 }
+
+@Suite("Sandbox signing")
+struct SandboxSigningTests {
+    @Test func timestampedSignatureIsHMACOfTimestampDotBody() {
+        let body = Data(#"{"id":"evt_1"}"#.utf8)
+        #expect(SandboxSigning.timestamped(secret: "s", timestamp: 1_700_000_000, body: body)
+            == SandboxSigning.hmacSHA256Hex(secret: "s", message: Data(#"1700000000.{"id":"evt_1"}"#.utf8)))
+        #expect(SandboxSigning.timestamped(secret: "s", timestamp: 1_700_000_001, body: body)
+            != SandboxSigning.timestamped(secret: "s", timestamp: 1_700_000_000, body: body))
+    }
+
+    @Test func randomSecretsKeepTheirPrefixAndDiffer() {
+        let first = SandboxSigning.randomSecret("whsec_")
+        #expect(first.hasPrefix("whsec_") && first.count == 6 + 32)
+        #expect(first != SandboxSigning.randomSecret("whsec_"))
+    }
+}

@@ -203,7 +203,7 @@ struct StripeSignatureVerifier {
             if pair[0] == "v1" { signatures.append(pair[1]) }
         }
         guard let timestamp, abs(now - timestamp) <= tolerance else { return false }
-        let expected = Array(SandboxSigning.hmacSHA256Hex(secret: secret, message: Data("\(timestamp).".utf8) + payload).utf8)
+        let expected = Array(SandboxSigning.timestamped(secret: secret, timestamp: timestamp, body: payload).utf8)
         return signatures.contains { candidate in
             let bytes = Array(candidate.utf8)
             guard bytes.count == expected.count else { return false }
