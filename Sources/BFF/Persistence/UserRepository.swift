@@ -1,0 +1,48 @@
+public import Foundation
+
+/// The accounts Atrium owns. Memory and PostgreSQL implementations pass one conformance suite
+/// (`TestSupport/StoreConformance`).
+public protocol UserRepository: Sendable {
+    /// Adds an account.
+    ///
+    /// - Throws: ``StoreError/conflict`` when the (normalised) email is taken.
+    func create(_ user: UserRecord) async throws
+    func user(id: UUID) async throws -> UserRecord?
+    /// Looks up by email, normalising it first.
+    func user(email: String) async throws -> UserRecord?
+    /// Counts one failed login atomically (two concurrent failures count two) and locks the account for
+    /// `policy.lockDuration` when the count reaches `policy.maxFailures`; the count restarts after a lock.
+    func recordLoginFailure(id: UUID, now: Date, policy: LockoutPolicy) async throws -> LoginFailureOutcome
+    /// Clears the failure count after a successful login.
+    func recordLoginSuccess(id: UUID) async throws
+    func updatePassword(id: UUID, passwordHash: String, now: Date) async throws
+    /// Stores a (pending or enabled) TOTP secret; nil removes MFA.
+    func setMFA(id: UUID, secret: String?, enabled: Bool) async throws
+    func updateLinks(id: UUID, links: AccountLinks) async throws
+    /// Accounts in creation order, for admin listings and `atrium user` commands.
+    func users(tenant: String?, offset: Int, limit: Int) async throws -> [UserRecord]
+}
+
+/// A store failure a caller can act on. Anything else (connection lost, timeout) surfaces as the
+/// underlying error and becomes a 503 at the HTTP edge.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable {
+        private enum Base: Hashable { case conflict, notFound, unavailable }
+        private let base: Base
+        public static let conflict = Code(base: .conflict)
+        public static let notFound = Code(base: .notFound)
+        /// The backend did not answer in time or is down.
+        public static let unavailable = Code(base: .unavailable)
+    }
+
+    public let code: Code
+    /// Safe to log: never holds SQL parameters, emails or secrets.
+    public let detail: String
+
+    public init(_ code: Code, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "StoreError(\(detail))" }
+}
