@@ -36,6 +36,17 @@ struct AtriumConfigTests {
         #expect(!config.isEmbeddedDefault)
     }
 
+    @Test func edgeSettingsHaveDefaultsAndAreRead() throws {
+        let defaults = try AtriumConfig(environment: [:])
+        #expect(defaults.idleTimeoutSeconds == 30 && defaults.maxBodyBytes == 1_048_576 && !defaults.trustProxy)
+        let config = try AtriumConfig(environment: [
+            "ATRIUM_IDLE_TIMEOUT": "15", "ATRIUM_MAX_BODY_BYTES": "65536", "ATRIUM_TRUST_PROXY": "TRUE",
+        ])
+        #expect(config.idleTimeoutSeconds == 15 && config.maxBodyBytes == 65_536 && config.trustProxy)
+        #expect(try AtriumConfig(environment: ["ATRIUM_TRUST_PROXY": "0"]).trustProxy == false)
+        #expect("\(config)".contains("idle_timeout=15s max_body=65536") && "\(config)".contains("trust_proxy=true"))
+    }
+
     @Test func cacheTTLsOverrideTheDefaults() throws {
         let config = try AtriumConfig(environment: ["ATRIUM_CACHE_TTLS": "invoices=30, sim-usage=5"])
         #expect(config.cachePolicies[.invoices].ttl == .seconds(30))
@@ -72,6 +83,12 @@ struct AtriumConfigTests {
         (["ATRIUM_UPSTREAMS": "live", "STRIPE_API_BASE": "https://api.stripe.test"], "STRIPE_API_KEY"),
         (["ATRIUM_UPSTREAMS": "live", "WHMCS_URL": "gopher://x", "WHMCS_IDENTIFIER": "i", "WHMCS_SECRET": "s"], "WHMCS_URL"),
         (["ATRIUM_UPSTREAMS": "live", "SUPPLIER_FEEDS": "https://feeds.test/a.xml,notaurl"], "SUPPLIER_FEEDS"),
+        (["ATRIUM_IDLE_TIMEOUT": "0"], "ATRIUM_IDLE_TIMEOUT"),
+        (["ATRIUM_IDLE_TIMEOUT": "30s"], "ATRIUM_IDLE_TIMEOUT"),
+        (["ATRIUM_MAX_BODY_BYTES": "100"], "ATRIUM_MAX_BODY_BYTES"),
+        (["ATRIUM_MAX_BODY_BYTES": "1MiB"], "ATRIUM_MAX_BODY_BYTES"),
+        (["ATRIUM_MAX_BODY_BYTES": "67108865"], "ATRIUM_MAX_BODY_BYTES"),
+        (["ATRIUM_TRUST_PROXY": "maybe"], "ATRIUM_TRUST_PROXY"),
     ]
 
     @Test(arguments: badValues)

@@ -56,6 +56,26 @@ extension AtriumConfig {
         if let origins = value("ATRIUM_CORS_ORIGINS") {
             self.corsOrigins = try Self.parseOrigins(origins)
         }
+        if let seconds = value("ATRIUM_IDLE_TIMEOUT") {
+            guard let number = Int(seconds), (1...3600).contains(number) else {
+                throw ConfigError("ATRIUM_IDLE_TIMEOUT", "'\(seconds.prefix(32))' is not a number of seconds from 1 to 3600")
+            }
+            self.idleTimeoutSeconds = number
+        }
+        if let bytes = value("ATRIUM_MAX_BODY_BYTES") {
+            // Below 1 KiB no login body fits; above 64 MiB one request could hold a worker's memory.
+            guard let number = Int(bytes), (1024...(64 << 20)).contains(number) else {
+                throw ConfigError("ATRIUM_MAX_BODY_BYTES", "'\(bytes.prefix(32))' is not a byte count from 1024 to 67108864")
+            }
+            self.maxBodyBytes = number
+        }
+        if let trust = value("ATRIUM_TRUST_PROXY") {
+            switch trust.lowercased() {
+            case "1", "true", "yes", "on": self.trustProxy = true
+            case "0", "false", "no", "off": self.trustProxy = false
+            default: throw ConfigError("ATRIUM_TRUST_PROXY", "'\(trust.prefix(32))' is not a boolean (expected true or false)")
+            }
+        }
         self.jwtSecret = try value("ATRIUM_JWT_SECRET").map { secret throws(ConfigError) in
             // HS256 needs a key at least as long as its output (32 bytes); JWTKit asserts on shorter ones.
             guard secret.utf8.count >= 32 else { throw ConfigError("ATRIUM_JWT_SECRET", "must be at least 32 bytes long") }

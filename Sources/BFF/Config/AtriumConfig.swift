@@ -21,6 +21,15 @@ public struct AtriumConfig: Sendable {
     public var cachePolicies: CachePolicies
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
+    /// Seconds a connection may sit idle (or dribble a request) before the server closes it.
+    public var idleTimeoutSeconds: Int = 30
+    /// The largest JSON request body accepted, in bytes.
+    public var maxBodyBytes: Int = 1 << 20
+    /// Take the client address from the left-most `X-Forwarded-For` entry instead of the socket peer.
+    ///
+    /// Only for deployments behind a proxy that overwrites (not appends to) the header: otherwise a client could
+    /// pick its own rate-limit bucket and audit address.
+    public var trustProxy: Bool = false
 
     public enum LogFormat: String, Sendable, CaseIterable { case json, text }
 
@@ -104,6 +113,8 @@ extension AtriumConfig: CustomStringConvertible {
         parts.append("jwt_secret=\(jwtSecret == nil ? "generated" : "***")")
         parts.append("password_pepper=\(passwordPepper == nil ? "generated" : "***")")
         if !corsOrigins.isEmpty { parts.append("cors=\(corsOrigins.joined(separator: ","))") }
+        parts.append("idle_timeout=\(idleTimeoutSeconds)s max_body=\(maxBodyBytes)")
+        if trustProxy { parts.append("trust_proxy=true") }
         parts.append("log=\(logLevel.rawValue)/\(logFormat.rawValue)")
         return parts.joined(separator: " ")
     }
