@@ -1,6 +1,7 @@
 public import Logging
 public import Queue
 public import RedisClient
+import Sandbox
 import ServiceLifecycle
 import UnixSignals
 
@@ -18,9 +19,25 @@ public func runWorkers(
     lease: Duration,
     keyPrefix: String,
     shutdownDeadline: Duration = .seconds(25),
+    config: AtriumConfig? = nil,
     logger: Logger
 ) async throws {
     let pool = RedisPool(configuration: redis, logger: logger)
+    // The product jobs call the upstreams and invalidate the shared cache; without a configuration (queue tests)
+    // only the smoke job is served.
+    var upstreams: (providers: ProviderRegistry, sandboxes: SandboxUpstreams?)?
+    if let config {
+        switch config.upstreams {
+        case .live(let live):
+            upstreams = (ProviderRegistry(live: live, logger: logger), nil)
+        case .sandbox:
+            // A worker process in sandbox mode has sandboxes of its own; to share one set between `serve` and
+            // `worker` processes, run `atrium sandbox` and point both at it with ATRIUM_UPSTREAMS=live.
+            let sandboxes = try await SandboxUpstreams.start(logger: logger)
+            upstreams = (ProviderRegistry(sandboxes: sandboxes, logger: logger), sandboxes)
+        }
+    }
+    let cache = Cache(store: RedisCacheStore(pool: pool), policies: config?.cachePolicies ?? CachePolicies(), logger: logger)
     let workers = queues.map { name in
         let worker = JobWorker(
             queue: RedisJobQueue(pool: pool, name: name, keyPrefix: keyPrefix),
@@ -28,6 +45,9 @@ public func runWorkers(
             logger: logger
         )
         worker.register(SmokeJob.name, handler: SmokeJob.handler(pool: pool, prefix: keyPrefix))
+        if let upstreams {
+            ProductJobs.register(on: worker, queue: name.rawValue, providers: upstreams.providers, cache: cache, logger: logger)
+        }
         return worker
     }
     logger.info("atrium worker started", metadata: ["queues": "\(queues.map(\.rawValue))", "concurrency": "\(concurrency)", "redis": "\(redis)"])
@@ -39,7 +59,13 @@ public func runWorkers(
             logger: logger
         )
     )
-    try await group.run()
+    do {
+        try await group.run()
+    } catch {
+        if let sandboxes = upstreams?.sandboxes { await sandboxes.stop() }
+        throw error
+    }
+    if let sandboxes = upstreams?.sandboxes { await sandboxes.stop() }
     logger.info("atrium worker stopped")
 }
 
