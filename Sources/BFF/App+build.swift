@@ -6,38 +6,27 @@ public import Logging
 import NIOSSL
 public import PostgresNIO
 import Providers
+import Queue
 import RedisClient
 import Sandbox
 import ServiceLifecycle
 
-/// The request context of every route. Later areas (portal, admin) derive child contexts from it.
-public struct AppRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
-
-    public init(source: ApplicationRequestContextSource) {
-        self.coreContext = .init(source: source)
-    }
-
-    /// Sorted keys, so a response body is byte-for-byte stable (diffable, cacheable, testable).
-    public var responseEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-}
-
 /// Builds the whole server from one configuration value: backends, services, router.
 ///
 /// `main` only parses arguments and calls this; tests call it with in-memory or test-backend configurations.
-public func buildApplication(config: AtriumConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    let dependencies = try await Dependencies(config: config, logger: logger)
-    let router = buildRouter(health: HealthController(checks: dependencies.checks))
+public func buildApplication(config: AtriumConfig, logger: Logger, clock: AppClock = .system) async throws -> some ApplicationProtocol {
+    let dependencies = try await Dependencies(config: config, logger: logger, clock: clock)
+    if config.database == nil {
+        // PRODUCT.md: the demo accounts exist only in the memory store, never when DATABASE_URL is set.
+        try await DemoAccounts.seed(into: dependencies.services.store, pepper: dependencies.services.passwordPepper, now: clock.now(), logger: logger)
+    }
+    let router = buildRouter(services: dependencies.services, health: HealthController(checks: dependencies.checks))
     let checks = dependencies.checks
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(config.host, port: config.port)),
-        services: dependencies.services,
+        services: dependencies.lifecycle,
         onServerRunning: { channel in
             logger.info(
                 "atrium listening",
@@ -62,10 +51,9 @@ public func buildApplication(config: AtriumConfig, logger: Logger) async throws 
     )
 }
 
-/// The router with Atrium's middleware and every route area.
+/// The router with Atrium's middleware and the health routes only (tests of the edge behaviour).
 public func buildRouter(health: HealthController<AppRequestContext>) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    // Middleware applies to routes added after it; unknown routes pass through it too.
     router.addMiddleware {
         RequestIDMiddleware()
         AccessLogMiddleware()
@@ -75,38 +63,69 @@ public func buildRouter(health: HealthController<AppRequestContext>) -> Router<A
     return router
 }
 
+/// The router with Atrium's middleware and every route area.
+///
+/// Middleware order matters: request id and problem rendering wrap everything; the edge (security headers, CORS,
+/// body limit) answers preflights before authentication; authentication sets the identity that rate limits and
+/// idempotency keys are scoped by. Middleware applies only to routes added after it.
+public func buildRouter(services: AppServices, health: HealthController<AppRequestContext>) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        RequestIDMiddleware()
+        AccessLogMiddleware()
+        ProblemMiddleware()
+        EdgeMiddleware(services: services)
+        AuthenticationMiddleware(services: services)
+        RateLimitMiddleware(services: services)
+        IdempotencyMiddleware(services: services)
+    }
+    router.addRoutes(health.routes)
+    let api = router.group("api/v1")
+    AuthRoutes.add(to: api, services: services)
+    PortalRoutes.add(to: api, services: services)
+    ContractRoutes.add(to: router, services: services)
+    return router
+}
+
 /// The backends a configuration names, the services that own them and the readiness checks over them.
 struct Dependencies {
-    var services: [any Service] = []
+    var lifecycle: [any Service] = []
     var checks: [DependencyCheck] = []
-    /// The read-through cache for upstream reads: Redis-backed (shared by every process) or in memory.
-    /// The portal and admin routes that read through it arrive with their issues.
-    let cache: Cache
-    /// The provider adapters (sandbox or live); the portal and admin routes that call them arrive with their issues.
-    let providers: ProviderRegistry
+    let services: AppServices
 
-    init(config: AtriumConfig, logger: Logger) async throws {
+    init(config: AtriumConfig, logger: Logger, clock: AppClock) async throws {
+        let cache: Cache
+        let redisPool: RedisPool?
+        let jobs: JobQueues
         if let redis = config.redis {
             let pool = RedisPool(configuration: redis, logger: logger)
-            services.append(RedisPoolService(pool: pool))
+            lifecycle.append(RedisPoolService(pool: pool))
             checks.append(.redis(pool))
             cache = Cache(store: RedisCacheStore(pool: pool), policies: config.cachePolicies, logger: logger)
+            jobs = .redis(pool: pool)
+            redisPool = pool
         } else {
             checks.append(.memory("redis"))
             cache = Cache(store: MemoryCacheStore(), policies: config.cachePolicies, logger: logger)
+            jobs = .memory()
+            redisPool = nil
         }
+        let store: AtriumStore
         if let database = config.database {
             let client = PostgresClient(configuration: .init(database), backgroundLogger: logger)
-            services.append(client)
+            lifecycle.append(client)
             checks.append(.postgres(client))
+            store = AtriumStore.postgres(client: client, logger: logger)
         } else {
             checks.append(.memory("postgres"))
+            store = .memory()
         }
+        let providers: ProviderRegistry
         switch config.upstreams {
         case .sandbox:
             // The five sandbox upstreams run in this process on free loopback ports and stop with it.
             let sandboxes = try await SandboxUpstreams.start(logger: logger)
-            services.append(SandboxUpstreamsService(sandboxes: sandboxes))
+            lifecycle.append(SandboxUpstreamsService(sandboxes: sandboxes))
             providers = ProviderRegistry(sandboxes: sandboxes, logger: logger)
             for upstream in UpstreamID.allCases {
                 checks.append(.upstream(UpstreamProbe(upstream: upstream, baseURL: sandboxes.baseURL(upstream)), backend: "sandbox"))
@@ -121,6 +140,28 @@ struct Dependencies {
                 }
             }
         }
+        if redisPool == nil {
+            // Without Redis no `atrium worker` process can reach the queues: the embedded default runs its workers here.
+            for (name, queue) in jobs.all {
+                let worker = JobWorker(queue: queue, configuration: .init(concurrency: 4), logger: logger)
+                ProductJobs.register(on: worker, queue: name, providers: providers, cache: cache, logger: logger)
+                lifecycle.append(WorkerService(worker: worker, deadline: .seconds(10)))
+            }
+        }
+        // Configuration refuses to start without both secrets once DATABASE_URL is set; only the embedded
+        // default generates them (accounts and tokens then live no longer than the process).
+        services = AppServices(
+            config: config,
+            store: store,
+            cache: cache,
+            providers: providers,
+            jobs: jobs,
+            redis: redisPool,
+            jwtSecret: config.jwtSecret ?? Secret(SecretGenerator.random(bytes: 48)),
+            passwordPepper: config.passwordPepper ?? Secret(SecretGenerator.random(bytes: 32)),
+            clock: clock,
+            logger: logger
+        )
     }
 }
 
@@ -146,6 +187,10 @@ struct RedisPoolService: Service {
 
 extension PostgresClient.Configuration {
     /// PostgresNIO settings for a parsed `DATABASE_URL`, with a 2 s connect timeout so a dead server shows quickly.
+    ///
+    /// Every connection starts with `statement_timeout` 5 s and `lock_timeout` 2 s (startup parameters, so they
+    /// hold before the first query and after any `RESET`): no query or row lock can hang a request. A transaction
+    /// left idle for 30 s is ended by the server, so a stuck caller cannot hold row locks either.
     public init(_ database: DatabaseConfiguration) {
         let tls: PostgresClient.Configuration.TLS =
             switch database.tls {
@@ -162,5 +207,11 @@ extension PostgresClient.Configuration {
             tls: tls
         )
         self.options.connectTimeout = .seconds(2)
+        self.options.additionalStartupParameters = [
+            ("statement_timeout", "5s"),
+            ("lock_timeout", "2s"),
+            ("idle_in_transaction_session_timeout", "30s"),
+            ("application_name", "atrium"),
+        ]
     }
 }

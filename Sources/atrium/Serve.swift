@@ -6,7 +6,7 @@ import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP server: /health, /ready and (in later releases) the portal, admin and webhook APIs.",
+        abstract: "Run the HTTP server: the portal API, /openapi.json, /docs, /health and /ready (admin and webhook APIs arrive with their issues).",
         discussion: """
             With neither REDIS_URL nor DATABASE_URL set it runs the embedded default (in-memory backends; with \
             ATRIUM_UPSTREAMS=sandbox, the default, the five sandbox upstreams run in-process). \
@@ -20,8 +20,9 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "atrium")
         logger.info("starting atrium serve", metadata: ["config": "\(config)"])
         if config.isEmbeddedDefault {
-            logger.notice("embedded default: in-memory backends and in-process sandbox upstreams; demo accounts arrive with the portal API")
+            logger.notice("embedded default: in-memory backends, in-process sandbox upstreams and workers, demo accounts (password atrium-demo-password)")
         }
+        try await migrateAtStart(config, logger: logger)
         let app = try await buildApplication(config: config, logger: logger)
         try await app.runService()
         logger.info("atrium serve stopped")

@@ -24,12 +24,15 @@ struct Worker: AsyncParsableCommand {
 
     func run() async throws {
         let redis = try options.redis(for: "worker")
+        let config = try loadConfiguration()
+        try await migrateAtStart(config, logger: Logger(label: "atrium.worker"))
         try await runWorkers(
             redis: redis,
             queues: try QueueOptions.queueNames(queues),
             concurrency: concurrency,
             lease: .milliseconds(Int64(leaseSeconds * 1000)),
             keyPrefix: options.keyPrefix,
+            config: config,
             logger: Logger(label: "atrium.worker")
         )
     }

@@ -22,14 +22,6 @@ struct CommandLineTests {
         #expect(!result.stderr.contains("topsecretpw") && !result.stdout.contains("topsecretpw"))
     }
 
-    @Test(arguments: [["migrate"], ["user", "create"]])
-    func unbuiltSubcommandsSaySoAndFail(_ arguments: [String]) throws {
-        let result = try AtriumProcess.run(arguments, environment: [:])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("not built yet"))
-        #expect(result.stdout.isEmpty)
-    }
-
     @Test func helpListsEverySubcommand() throws {
         let result = try AtriumProcess.run(["--help"], environment: [:])
         #expect(result.status == 0)
