@@ -15,11 +15,13 @@ public import Hummingbird
 ///
 /// Every handler takes a ``PortalContext``, whose initialiser refuses anything but a customer identity (401/403),
 /// so the customer is never optional and never read from the query or body. Upstream ids come from the account's
-/// links in the store. Upstream failures become problems in ``UpstreamProblemMiddleware``.
+/// links in the store. Upstream failures become problems in ``UpstreamProblemMiddleware``; every mutation leaves an
+/// audit row (``PortalAuditMiddleware``).
 public enum PortalRoutes {
     public static func add(to group: RouterGroup<AppRequestContext>, services: AppServices) {
         let cursors = PortalCursorCodec(secret: services.jwtSecret)
         let portal = group.group(context: PortalContext.self)
+            .add(middleware: PortalAuditMiddleware(services: services))
             .add(middleware: UpstreamProblemMiddleware<PortalContext>())
         portal.addRoutes(DashboardController(services: services).routes)
         portal.addRoutes(BillingController(services: services, cursors: cursors).routes)
