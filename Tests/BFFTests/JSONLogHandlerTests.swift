@@ -53,6 +53,15 @@ struct JSONLogHandlerTests {
         logger.error("kept")
         #expect(lines.withLockedValue { $0.count } == 1)
     }
+
+    @Test(arguments: [0.0, 0.999, 951_782_400.5, 1_709_164_799.042, 1_795_132_004.123, 4_102_444_800.0, -1.5, -86_400.25])
+    func timestampsMatchFoundationsFormatter(_ seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        let formatter = ISO8601DateFormatter.withFractionalSeconds
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        // Whole milliseconds only: how each side rounds a sub-millisecond rest is not the subject here.
+        #expect(JSONLogHandler.timestamp(date) == formatter.string(from: date))
+    }
 }
 
 extension ISO8601DateFormatter {

@@ -68,18 +68,33 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-21T19:26:44.123Z`.
-    static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
+    ///
+    /// Computed in Swift from the epoch (days-from-civil inverse, H. Hinnant), not with `gmtime_r`: with
+    /// `MemberImportVisibility`, which C module owns `timespec`/`tm` depends on the build graph, and a clean build
+    /// once refused them.
+    static func timestamp(_ date: Date = Date()) -> String {
+        // Whole microseconds first, so a time such as 0.999 s (998.99… ms in binary) keeps its millisecond.
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let millis = micros >= 0 ? micros / 1000 : (micros - 999) / 1000
+        let totalSeconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let millisecond = millis - totalSeconds * 1000
+        let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
+        let secondOfDay = totalSeconds - days * 86_400
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay % 3600 / 60, 2)):"
+            + "\(pad(secondOfDay % 60, 2)).\(pad(millisecond, 3))Z"
     }
 
     private static func appendJSON(_ value: Logger.Metadata.Value, to line: inout String) {
