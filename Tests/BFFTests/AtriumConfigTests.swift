@@ -45,6 +45,9 @@ struct AtriumConfigTests {
         #expect(config.idleTimeoutSeconds == 15 && config.maxBodyBytes == 65_536 && config.trustProxy)
         #expect(try AtriumConfig(environment: ["ATRIUM_TRUST_PROXY": "0"]).trustProxy == false)
         #expect("\(config)".contains("idle_timeout=15s max_body=65536") && "\(config)".contains("trust_proxy=true"))
+        #expect(defaults.apiRateLimit == (30, 20))
+        let raised = try AtriumConfig(environment: ["ATRIUM_API_RATE_LIMIT": "200, 100"])
+        #expect(raised.apiRateLimit == (200, 100) && "\(raised)".contains("api_rate_limit=200/s,burst=100"))
     }
 
     @Test func cacheTTLsOverrideTheDefaults() throws {
@@ -61,6 +64,8 @@ struct AtriumConfigTests {
 
     static let badValues: [(env: [String: String], variable: String)] = [
         (["ATRIUM_PORT": "abc"], "ATRIUM_PORT"),
+        (["ATRIUM_API_RATE_LIMIT": "30"], "ATRIUM_API_RATE_LIMIT"),
+        (["ATRIUM_API_RATE_LIMIT": "0,20"], "ATRIUM_API_RATE_LIMIT"),
         (["ATRIUM_PORT": "70000"], "ATRIUM_PORT"),
         (["ATRIUM_HOST": "bad host!"], "ATRIUM_HOST"),
         (["REDIS_URL": "ftp://x"], "REDIS_URL"),

@@ -41,6 +41,31 @@ struct RateLimitMiddlewareTests {
         try outcome.get()
     }
 
+    @Test func aConfiguredAPILimitRaisesTheDefaultPolicyButNeverLogin() async throws {
+        let time = EdgeTestClock()
+        let middleware = RateLimitMiddleware(limiter: MemoryRateLimiter(), clock: time.clock, apiLimit: (perSecond: 100, burst: 50))
+        let router = EdgeTestRouter.make(rateLimit: middleware) { router in
+            router.post("api/v1/auth/login") { _, _ in #"{"ok":true}"# }
+            router.get("api/v1/ping") { _, _ in #"{"ok":true}"# }
+        }
+        try await EdgeTestRouter.application(router).test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<51 {
+                statuses.append(try await client.execute(uri: "/api/v1/ping", method: .get, headers: Self.from("192.0.2.30")) { $0.status })
+            }
+            #expect(statuses.prefix(50).allSatisfy { $0 == .ok } && statuses.last == .tooManyRequests)
+            let policy = try await client.execute(uri: "/api/v1/ping", method: .get, headers: Self.from("192.0.2.31")) { $0.headers[EdgeHeaders.rateLimitPolicy] }
+            #expect(policy == #""default";q=50;w=1"#)
+            var logins: [HTTPResponse.Status] = []
+            for _ in 0..<4 {
+                logins.append(
+                    try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: Self.from("192.0.2.32"), body: ByteBuffer(string: "{}")) { $0.status }
+                )
+            }
+            #expect(logins == [.ok, .ok, .ok, .tooManyRequests])
+        }
+    }
+
     @Test func loginIsLimitedPerIPAfterItsBurst() async throws {
         try await Self.withRedisLimiter { limiter in
             let time = EdgeTestClock()

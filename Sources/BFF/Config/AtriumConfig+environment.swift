@@ -76,6 +76,14 @@ extension AtriumConfig {
             default: throw ConfigError("ATRIUM_TRUST_PROXY", "'\(trust.prefix(32))' is not a boolean (expected true or false)")
             }
         }
+        if let limit = value("ATRIUM_API_RATE_LIMIT") {
+            // "<per second>,<burst>", e.g. "200,100" for a portal whose users share one NAT address.
+            let parts = limit.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, let rate = parts[0], let burst = parts[1], (1...1_000_000).contains(rate), (1...1_000_000).contains(burst) else {
+                throw ConfigError("ATRIUM_API_RATE_LIMIT", "'\(limit.prefix(32))' is not '<per second>,<burst>' (each 1 to 1000000)")
+            }
+            self.apiRateLimit = (rate, burst)
+        }
         self.jwtSecret = try value("ATRIUM_JWT_SECRET").map { secret throws(ConfigError) in
             // HS256 needs a key at least as long as its output (32 bytes); JWTKit asserts on shorter ones.
             guard secret.utf8.count >= 32 else { throw ConfigError("ATRIUM_JWT_SECRET", "must be at least 32 bytes long") }

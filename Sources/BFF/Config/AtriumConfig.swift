@@ -30,6 +30,10 @@ public struct AtriumConfig: Sendable {
     /// Only for deployments behind a proxy that overwrites (not appends to) the header: otherwise a client could
     /// pick its own rate-limit bucket and audit address.
     public var trustProxy: Bool = false
+    /// The token bucket of every `/api/` route but login and register, per client IP and per user:
+    /// refill per second and burst (`ATRIUM_API_RATE_LIMIT`, default 30/s burst 20). Login and register keep
+    /// their fixed limits, so raising this never opens the password routes to guessing.
+    public var apiRateLimit: (perSecond: Int, burst: Int) = (30, 20)
 
     public enum LogFormat: String, Sendable, CaseIterable { case json, text }
 
@@ -115,6 +119,7 @@ extension AtriumConfig: CustomStringConvertible {
         if !corsOrigins.isEmpty { parts.append("cors=\(corsOrigins.joined(separator: ","))") }
         parts.append("idle_timeout=\(idleTimeoutSeconds)s max_body=\(maxBodyBytes)")
         if trustProxy { parts.append("trust_proxy=true") }
+        if apiRateLimit != (30, 20) { parts.append("api_rate_limit=\(apiRateLimit.perSecond)/s,burst=\(apiRateLimit.burst)") }
         parts.append("log=\(logLevel.rawValue)/\(logFormat.rawValue)")
         return parts.joined(separator: " ")
     }

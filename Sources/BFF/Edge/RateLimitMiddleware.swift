@@ -19,28 +19,33 @@ public struct RateLimitMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
     let limiter: any RateLimiter
     let clock: AppClock
+    /// The `default` policy with the configured rate and burst.
+    let standard: RateLimitPolicy
 
     /// Redis (with the in-process fallback) when `REDIS_URL` is set, else process memory.
     public init(services: AppServices) {
         let memory = MemoryRateLimiter()
         if let pool = services.redis {
             let shared = FallbackRateLimiter(primary: RedisRateLimiter(pool: pool), fallback: memory, logger: services.logger)
-            self.init(limiter: shared, clock: services.clock)
+            self.init(limiter: shared, clock: services.clock, apiLimit: services.config.apiRateLimit)
         } else {
-            self.init(limiter: memory, clock: services.clock)
+            self.init(limiter: memory, clock: services.clock, apiLimit: services.config.apiRateLimit)
         }
     }
 
     /// A middleware over any limiter (tests pass a Redis limiter with their own key prefix, or a failing one).
-    public init(limiter: some RateLimiter, clock: AppClock = .system) {
+    /// - Parameter apiLimit: refill per second and burst of the `default` policy (configuration's `apiRateLimit`).
+    public init(limiter: some RateLimiter, clock: AppClock = .system, apiLimit: (perSecond: Int, burst: Int) = (30, 20)) {
         self.limiter = limiter
         self.clock = clock
+        self.standard = RateLimitPolicy(name: RateLimitPolicy.standard.name, ratePerSecond: apiLimit.perSecond, burst: apiLimit.burst)
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let policy = RateLimitPolicy.forPath(request.uri.path) else {
+        guard var policy = RateLimitPolicy.forPath(request.uri.path) else {
             return try await next(request, context)
         }
+        if policy == .standard { policy = standard }
         var buckets: [RateLimitBucket] = [.ip(context.requestMeta.clientIP ?? "unknown")]
         if let user = context.identity { buckets.append(.user(user.userID)) }
         let decision = try await limiter.acquire(policy, buckets: buckets, now: clock.now())
