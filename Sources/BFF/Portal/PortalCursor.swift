@@ -34,9 +34,9 @@ struct PortalCursorCodec: Sendable {
 
     /// The wire form of `cursor` for the list named `list` of `user`.
     func encode(_ cursor: PortalCursor, list: String, user: UUID) -> String {
-        let payload = CursorBase64.encode((try? JSONEncoder().encode(cursor)) ?? Data())
+        let payload = Base64URL.encode((try? JSONEncoder().encode(cursor)) ?? Data())
         let mac = HMAC<SHA256>.authenticationCode(for: signed(payload, list: list, user: user), using: key)
-        return payload + "." + CursorBase64.encode(Data(mac))
+        return payload + "." + Base64URL.encode(Data(mac))
     }
 
     /// Verifies and decodes a client's cursor.
@@ -47,7 +47,7 @@ struct PortalCursorCodec: Sendable {
         let invalid = PortalProblems.validation(field: "cursor", "not a cursor this list issued")
         guard text.utf8.count <= Self.maximumLength else { throw invalid }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let mac = CursorBase64.decode(String(parts[1])), let json = CursorBase64.decode(String(parts[0])) else { throw invalid }
+        guard parts.count == 2, let mac = Base64URL.decode(parts[1]), let json = Base64URL.decode(parts[0]) else { throw invalid }
         let payload = String(parts[0])
         guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: signed(payload, list: list, user: user), using: key) else {
             throw invalid
@@ -59,28 +59,5 @@ struct PortalCursorCodec: Sendable {
 
     private func signed(_ payload: String, list: String, user: UUID) -> Data {
         Data("v1|\(list)|\(user.uuidString.lowercased())|\(payload)".utf8)
-    }
-}
-
-/// RFC 4648 §5 base64url without padding.
-private enum CursorBase64 {
-    static func encode(_ data: Data) -> String {
-        data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ text: String) -> Data? {
-        guard text.utf8.allSatisfy({ isAlphabet($0) }) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        let remainder = base64.utf8.count % 4
-        if remainder == 1 { return nil }
-        if remainder > 0 { base64 += String(repeating: "=", count: 4 - remainder) }
-        return Data(base64Encoded: base64)
-    }
-
-    private static func isAlphabet(_ byte: UInt8) -> Bool {
-        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x5F
     }
 }

@@ -5,10 +5,6 @@ import Foundation
 public enum SecretGenerator {
     public static func random(bytes count: Int) -> String {
         let key = SymmetricKey(size: SymmetricKeySize(bitCount: count * 8))
-        let data = key.withUnsafeBytes { Data($0) }
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return key.withUnsafeBytes { Base64URL.encode($0) }
     }
 }
