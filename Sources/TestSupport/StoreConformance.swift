@@ -55,6 +55,24 @@ public enum StoreConformance {
     // MARK: - Users
 
     static let userChecks: [StoreCheck] = [
+        StoreCheck(description: "a TOTP step is accepted once and only after the last accepted one, per user") { make in
+            let store = try await make()
+            let alice = account("totp-a@example.test")
+            let bob = account("totp-b@example.test")
+            try await store.users.create(alice)
+            try await store.users.create(bob)
+            try expect(try await store.users.claimTOTPStep(id: alice.id, step: 100), "first step refused")
+            try expect(try await !store.users.claimTOTPStep(id: alice.id, step: 100), "the same step accepted twice")
+            try expect(try await !store.users.claimTOTPStep(id: alice.id, step: 99), "an earlier step accepted")
+            try expect(try await store.users.claimTOTPStep(id: bob.id, step: 100), "another user's step refused")
+            try expect(try await store.users.claimTOTPStep(id: alice.id, step: 101), "the next step refused")
+            try expect(try await !store.users.claimTOTPStep(id: UUID(), step: 500), "an unknown user's step accepted")
+            let racing = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 { group.addTask { try await store.users.claimTOTPStep(id: bob.id, step: 200) } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            try expect(racing == 1, "\(racing) of 8 concurrent uses of one step accepted")
+        },
         StoreCheck(description: "create, then look up by id and by email in any case; unknown ids and emails are nil") { make in
             let users = try await make().users
             let links = AccountLinks(billingProvider: "stripe", billingCustomerID: "cus_1", crmAccountID: "001A", simAccountID: "ACC-1")

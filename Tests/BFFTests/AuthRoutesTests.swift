@@ -224,6 +224,13 @@ struct AuthRoutesTests {
             // A wrong password with no code gets the generic answer: mfa-required only follows a right password.
             #expect(try await client.authLogin("mfa@example.test", "not the password").authProblemType == "urn:atrium:problem:unauthorized")
             harness.clock.advance(30)
+            let used = code()
+            #expect(try await client.authLogin("mfa@example.test", AuthHarness.password, otp: used).status == .ok)
+            // The same code again, still inside its window: a replay, refused like a wrong code.
+            harness.clock.advance(5)
+            let replayed = try await client.authLogin("mfa@example.test", AuthHarness.password, otp: used)
+            #expect(replayed.status == .unauthorized && replayed.authProblemType == "urn:atrium:problem:unauthorized")
+            harness.clock.advance(30)
             #expect(try await client.authLogin("mfa@example.test", AuthHarness.password, otp: code()).status == .ok)
             #expect(try await client.authPost("/api/v1/auth/mfa/enroll", headers: authBearer(login.access_token)).status == .conflict)
         }

@@ -18,6 +18,7 @@ struct MigrationTests {
         4: "041f06a3ffaad4228770e1b1cc6ca94b69be2ae0b59b81fc5921c67d3b9ef05e",
         5: "1ff3bd31d52135d0dafa768c7bd5a209e7ee553ed94db47946b2fd3e26674252",
         6: "fb6cbf2cba42b3f0335c0a8b26b5a05eec6ec0298a7d11627ba3e8c75639994f",
+        7: "141331c94282da917440d9022007216a0594eab16fdc9ebfea4d9082bba02a00",
     ]
 
     @Test func versionsRunFromOneAndReleasedMigrationsAreUnchanged() {

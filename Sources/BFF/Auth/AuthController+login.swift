@@ -40,7 +40,9 @@ extension AuthController {
                 await audit.record("auth.login_mfa_required", user: user, outcome: "denied")
                 throw Problem(.mfaRequired, status: .unauthorized, detail: "This account uses two-factor authentication: send the current code as otp.")
             }
-            guard let secret = user.mfaSecret, TOTPSecret(stored: secret).matches(code, now: now) else {
+            guard let secret = user.mfaSecret, let step = TOTPSecret(stored: secret).matchingStep(code, now: now),
+                try await users.claimTOTPStep(id: user.id, step: step)
+            else {
                 try await recordFailure(user, reason: "bad_otp", audit: audit, context: context)
                 throw Problem.invalidCredentials
             }

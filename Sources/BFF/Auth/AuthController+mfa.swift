@@ -38,7 +38,9 @@ extension AuthController {
             throw Problem(.authConflict, status: .conflict, detail: "There is no pending enrolment: call mfa/enroll first.")
         }
         let audit = AuthAudit(services: services, request: request, context: context)
-        guard TOTPSecret(stored: stored).matches(body.code, now: audit.now) else {
+        guard let step = TOTPSecret(stored: stored).matchingStep(body.code, now: audit.now),
+            try await services.store.users.claimTOTPStep(id: user.id, step: step)
+        else {
             await audit.record("auth.mfa_enable", user: user, outcome: "failure", details: ["reason": "bad_code"])
             throw Problem.authInvalid("The code is not valid for the enrolled secret; check the device's clock and try the current code.")
         }

@@ -31,17 +31,20 @@ struct TOTPSecret: Sendable, Hashable {
         URLComponents(string: authenticatorURI(account: account))?.queryItems?.first { $0.name == "secret" }?.value
     }
 
-    /// True when `code` is six digits matching the step of `now` or one step either side (±30 s of clock
-    /// skew between phone and server).
+    /// The time step (Unix seconds / 30) whose code `code` is, when it is six digits matching the step of `now` or
+    /// one step either side (±30 s of clock skew between phone and server); nil otherwise.
     ///
-    /// A code stays usable for its window: Atrium keeps no record of used steps (the user store has no field
-    /// for it), so within those 90 seconds a code observed by someone else could be replayed along with the
-    /// password.
-    func matches(_ code: String, now: Date) -> Bool {
+    /// Callers accept a code only after ``UserRepository/claimTOTPStep(id:step:)`` took its step, so a code (or an
+    /// older one) is never accepted twice, even within its window.
+    func matchingStep(_ code: String, now: Date) -> Int64? {
         guard code.utf8.count == 6, code.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let value = Int(code) else {
-            return false
+            return nil
         }
         let totp = TOTP(secret: stored)
-        return [-30.0, 0, 30].contains { totp.compute(date: now.addingTimeInterval($0)) == value }
+        for offset in [-30.0, 0, 30] {
+            let date = now.addingTimeInterval(offset)
+            if totp.compute(date: date) == value { return Int64((date.timeIntervalSince1970 / 30).rounded(.down)) }
+        }
+        return nil
     }
 }

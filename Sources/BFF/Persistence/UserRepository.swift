@@ -19,6 +19,12 @@ public protocol UserRepository: Sendable {
     /// Stores a (pending or enabled) TOTP secret; nil removes MFA.
     func setMFA(id: UUID, secret: String?, enabled: Bool) async throws
     func updateLinks(id: UUID, links: AccountLinks) async throws
+    /// Records `step` (a TOTP time step, Unix seconds / 30) as the last one a code was accepted for, only if it is
+    /// later than the last recorded, atomically.
+    ///
+    /// - Returns: false when a code of this step or a later one was already accepted (a replayed code) or the user
+    ///   does not exist; the caller refuses the code then.
+    func claimTOTPStep(id: UUID, step: Int64) async throws -> Bool
     /// Accounts in creation order, for admin listings and `atrium user` commands.
     func users(tenant: String?, offset: Int, limit: Int) async throws -> [UserRecord]
 }

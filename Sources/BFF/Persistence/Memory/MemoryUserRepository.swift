@@ -4,6 +4,8 @@ import NIOConcurrencyHelpers
 /// Accounts in process memory (embedded default and tests); same rules as the PostgreSQL repository.
 public final class MemoryUserRepository: UserRepository {
     private let state = NIOLockedValueBox<[UUID: UserRecord]>([:])
+    /// The last accepted TOTP step per user (not part of ``UserRecord``: it never leaves the store).
+    private let totpSteps = NIOLockedValueBox<[UUID: Int64]>([:])
 
     public init() {}
 
@@ -87,6 +89,15 @@ public final class MemoryUserRepository: UserRepository {
             if sameBilling || sameCRM || sameSIM {
                 throw StoreError(.conflict, "an external account is already linked to another user")
             }
+        }
+    }
+
+    public func claimTOTPStep(id: UUID, step: Int64) async throws -> Bool {
+        guard state.withLockedValue({ $0[id] != nil }) else { return false }
+        return totpSteps.withLockedValue { steps in
+            if let last = steps[id], last >= step { return false }
+            steps[id] = step
+            return true
         }
     }
 

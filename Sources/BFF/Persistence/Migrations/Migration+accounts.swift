@@ -122,3 +122,12 @@ extension Migration {
         ]
     )
 }
+
+extension Migration {
+    /// v7: the last TOTP step a code was accepted for, so a code cannot be used twice within its window.
+    static let v7TOTPReplayGuard = Migration(
+        version: 7,
+        name: "totp_replay_guard",
+        statements: ["ALTER TABLE users ADD COLUMN mfa_last_step bigint CHECK (mfa_last_step >= 0)"]
+    )
+}

@@ -40,5 +40,6 @@ extension Migration {
         .v4WebhookInbox,
         .v5OrdersAndSaga,
         .v6ExternalLinks,
+        .v7TOTPReplayGuard,
     ]
 }

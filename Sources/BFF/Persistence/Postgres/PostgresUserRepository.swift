@@ -114,6 +114,20 @@ public struct PostgresUserRepository: UserRepository {
         )
     }
 
+    public func claimTOTPStep(id: UUID, step: Int64) async throws -> Bool {
+        try await storeOperation(conflict: Self.conflict) {
+            // One conditional UPDATE: of two logins racing with the same code, the second finds the step taken.
+            let rows = try await client.query(
+                """
+                UPDATE users SET mfa_last_step = \(step)
+                WHERE id = \(id) AND (mfa_last_step IS NULL OR mfa_last_step < \(step)) RETURNING id
+                """,
+                logger: logger
+            ).collect()
+            return !rows.isEmpty
+        }
+    }
+
     public func updateLinks(id: UUID, links: AccountLinks) async throws {
         try await storeOperation(conflict: Self.conflict) {
             // Selecting from users makes an unknown id insert nothing (not found) instead of a foreign key error.
