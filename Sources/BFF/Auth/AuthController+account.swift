@@ -35,7 +35,7 @@ extension AuthController {
             try await services.store.users.create(user)
         } catch let error as StoreError where error.code == .conflict {
             await audit.record("auth.register", user: nil, outcome: "failure", details: ["reason": "email_taken", "email": AuthAudit.masked(email: email)])
-            throw Problem(.authConflict, status: .conflict, detail: "An account with this email address already exists.")
+            throw Problem(.conflict, status: .conflict, detail: "An account with this email address already exists.")
         }
         await audit.record("auth.register", user: user, outcome: "success")
         var response = try AuthUserProfile(user).response(from: request, context: context)

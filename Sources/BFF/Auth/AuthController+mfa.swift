@@ -11,7 +11,7 @@ extension AuthController {
     @Sendable func enrollMFA(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (_, user) = try await signedInUser(context)
         guard !user.mfaEnabled else {
-            throw Problem(.authConflict, status: .conflict, detail: "Two-factor authentication is already enabled on this account.")
+            throw Problem(.conflict, status: .conflict, detail: "Two-factor authentication is already enabled on this account.")
         }
         let secret = TOTPSecret.generate()
         guard let base32 = secret.base32(account: user.email) else {
@@ -32,10 +32,10 @@ extension AuthController {
         let (_, user) = try await signedInUser(context)
         let body = try await request.decode(as: AuthMFAVerifyRequest.self, context: context)
         guard !user.mfaEnabled else {
-            throw Problem(.authConflict, status: .conflict, detail: "Two-factor authentication is already enabled on this account.")
+            throw Problem(.conflict, status: .conflict, detail: "Two-factor authentication is already enabled on this account.")
         }
         guard let stored = user.mfaSecret else {
-            throw Problem(.authConflict, status: .conflict, detail: "There is no pending enrolment: call mfa/enroll first.")
+            throw Problem(.conflict, status: .conflict, detail: "There is no pending enrolment: call mfa/enroll first.")
         }
         let audit = AuthAudit(services: services, request: request, context: context)
         guard let step = TOTPSecret(stored: stored).matchingStep(body.code, now: audit.now),

@@ -1,12 +1,7 @@
 import HTTPTypes
 
-// The problem kinds of the auth routes. Their Swift names carry an auth prefix where another area may define
-// the same `type` (validation, conflict), so two helpers' extensions never clash.
+// The problem kinds only the auth routes answer (validation and conflict are the shared kinds of Problem.swift).
 extension Problem.Kind {
-    /// A request that breaks a rule (400, like every `validation` problem); the detail names the rule.
-    static let authValidation = Problem.Kind("validation", title: "Validation Failed")
-    /// The request conflicts with the account's state (409): email taken, MFA already enabled.
-    static let authConflict = Problem.Kind("conflict", title: "Conflict")
     /// The password was right but the account needs a TOTP code in `otp` (401).
     static let mfaRequired = Problem.Kind("mfa-required", title: "MFA Code Required")
     /// A cookie-authenticated request without a matching `X-CSRF-Token` header (403).
@@ -16,7 +11,7 @@ extension Problem.Kind {
 extension Problem {
     /// A 400 validation problem naming the rule that failed.
     static func authInvalid(_ detail: String) -> Problem {
-        Problem(.authValidation, status: .badRequest, detail: detail)
+        Problem(.validation, status: .badRequest, detail: detail)
     }
 
     /// The one answer to a failed login, whatever failed (unknown email, wrong password, locked account,

@@ -35,17 +35,17 @@ package enum ProblemResponse: String, Sendable, CaseIterable {
     /// The kinds sent with this status, the most common first (it is the example).
     package var kinds: [Problem.Kind] {
         switch self {
-        case .badRequest: [PortalProblems.validationKind, .badRequest, .invalidIdempotencyKey]
+        case .badRequest: [.validation, .badRequest, .invalidIdempotencyKey]
         case .unauthorized: [.unauthorized, .mfaRequired]
         case .forbidden: [.forbidden, .csrf]
         case .notFound: [.notFound]
-        case .conflict: [PortalProblems.conflictKind, .idempotencyKeyInUse]
+        case .conflict: [.conflict, .idempotencyKeyInUse]
         case .payloadTooLarge: [.payloadTooLarge]
         case .unsupportedMediaType: [.unsupportedMediaType]
         case .unprocessable: [.idempotencyKeyMismatch]
         case .tooManyRequests: [.tooManyRequests]
         case .internalError: [.internalError]
-        case .serviceUnavailable: [PortalProblems.upstreamUnavailableKind, .serviceUnavailable]
+        case .serviceUnavailable: [.upstreamUnavailable, .serviceUnavailable]
         }
     }
 

@@ -25,6 +25,12 @@ public struct Problem: HTTPResponseError, Sendable {
         public static let forbidden = Kind("forbidden", title: "Forbidden")
         public static let tooManyRequests = Kind("too-many-requests", title: "Too Many Requests")
         public static let serviceUnavailable = Kind("service-unavailable", title: "Service Unavailable")
+        /// 400: a field, parameter or cursor broke a rule; `detail` names it (never echoing the value).
+        public static let validation = Kind("validation", title: "Validation Failed")
+        /// 409: the request clashes with the current state (an email taken, a plan already active).
+        public static let conflict = Kind("conflict", title: "Conflict")
+        /// 503: an upstream system did not answer usefully and no cached copy could be served.
+        public static let upstreamUnavailable = Kind("upstream-unavailable", title: "Upstream Unavailable")
         public static let internalError = Kind("internal", title: "Internal Server Error")
         /// Any other status, keyed by its code so the type stays stable.
         static func httpStatus(_ status: HTTPResponse.Status) -> Kind {
