@@ -92,11 +92,14 @@ struct Dependencies {
     var lifecycle: [any Service] = []
     var checks: [DependencyCheck] = []
     let services: AppServices
+    /// The in-process sandboxes (sandbox mode only).
+    var sandboxes: SandboxUpstreams?
 
     init(config: AtriumConfig, logger: Logger, clock: AppClock) async throws {
         let cache: Cache
         let redisPool: RedisPool?
         let jobs: JobQueues
+        let orderEvents: any OrderEventBus
         if let redis = config.redis {
             let pool = RedisPool(configuration: redis, logger: logger)
             lifecycle.append(RedisPoolService(pool: pool))
@@ -104,11 +107,13 @@ struct Dependencies {
             cache = Cache(store: RedisCacheStore(pool: pool), policies: config.cachePolicies, logger: logger)
             jobs = .redis(pool: pool)
             redisPool = pool
+            orderEvents = RedisOrderEventBus(pool: pool, configuration: redis, logger: logger)
         } else {
             checks.append(.memory("redis"))
             cache = Cache(store: MemoryCacheStore(), policies: config.cachePolicies, logger: logger)
             jobs = .memory()
             redisPool = nil
+            orderEvents = MemoryOrderEventBus()
         }
         let store: AtriumStore
         if let database = config.database {
@@ -124,7 +129,13 @@ struct Dependencies {
         switch config.upstreams {
         case .sandbox:
             // The five sandbox upstreams run in this process on free loopback ports and stop with it.
-            let sandboxes = try await SandboxUpstreams.start(logger: logger)
+            // Their webhooks go to this server's receivers (with port 0 the address is known only later; tests that
+            // bind port 0 point the sandboxes' controls at the server themselves).
+            let receiverHost = ["0.0.0.0", "::", ""].contains(config.host) ? "127.0.0.1" : config.host
+            let sandboxes = try await SandboxUpstreams.start(
+                webhookBaseURL: config.port == 0 ? nil : "http://\(receiverHost):\(config.port)/webhooks", logger: logger
+            )
+            self.sandboxes = sandboxes
             lifecycle.append(SandboxUpstreamsService(sandboxes: sandboxes))
             providers = ProviderRegistry(sandboxes: sandboxes, logger: logger)
             for upstream in UpstreamID.allCases {
@@ -140,14 +151,6 @@ struct Dependencies {
                 }
             }
         }
-        if redisPool == nil {
-            // Without Redis no `atrium worker` process can reach the queues: the embedded default runs its workers here.
-            for (name, queue) in jobs.all {
-                let worker = JobWorker(queue: queue, configuration: .init(concurrency: 4), logger: logger)
-                ProductJobs.register(on: worker, queue: name, providers: providers, cache: cache, logger: logger)
-                lifecycle.append(WorkerService(worker: worker, deadline: .seconds(10)))
-            }
-        }
         // Configuration refuses to start without both secrets once DATABASE_URL is set; only the embedded
         // default generates them (accounts and tokens then live no longer than the process).
         services = AppServices(
@@ -160,8 +163,17 @@ struct Dependencies {
             jwtSecret: config.jwtSecret ?? Secret(SecretGenerator.random(bytes: 48)),
             passwordPepper: config.passwordPepper ?? Secret(SecretGenerator.random(bytes: 32)),
             clock: clock,
-            logger: logger
+            logger: logger,
+            orderEvents: orderEvents
         )
+        if redisPool == nil {
+            // Without Redis no `atrium worker` process can reach the queues: the embedded default runs its workers here.
+            for (name, queue) in jobs.all {
+                let worker = JobWorker(queue: queue, configuration: .init(concurrency: 4), logger: logger)
+                ProductJobs.register(on: worker, queue: name, services: services.jobServices)
+                lifecycle.append(WorkerService(worker: worker, deadline: .seconds(10)))
+            }
+        }
     }
 }
 

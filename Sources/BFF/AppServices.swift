@@ -58,6 +58,8 @@ public struct AppServices: Sendable {
     public let passwordPepper: Secret
     public let clock: AppClock
     public let logger: Logger
+    /// Live order timeline fan-out (Redis pub/sub across processes, or in memory).
+    public let orderEvents: any OrderEventBus
 
     public init(
         config: AtriumConfig,
@@ -69,7 +71,8 @@ public struct AppServices: Sendable {
         jwtSecret: Secret,
         passwordPepper: Secret,
         clock: AppClock = .system,
-        logger: Logger
+        logger: Logger,
+        orderEvents: any OrderEventBus = MemoryOrderEventBus()
     ) {
         self.config = config
         self.store = store
@@ -81,5 +84,16 @@ public struct AppServices: Sendable {
         self.passwordPepper = passwordPepper
         self.clock = clock
         self.logger = logger
+        self.orderEvents = orderEvents
+    }
+
+    public var ledger: OrderLedger { OrderLedger(orders: store.orders, events: orderEvents, clock: clock, logger: logger) }
+    public var approvals: OrderApproval { OrderApproval(ledger: ledger, jobs: jobs) }
+
+    /// What job handlers running in this process (the embedded default's workers) are built from.
+    public var jobServices: JobServices {
+        JobServices(
+            providers: providers, cache: cache, store: store, jobs: jobs, orderEvents: orderEvents, config: config, clock: clock, logger: logger
+        )
     }
 }

@@ -176,6 +176,11 @@ public protocol JobQueueDriver: Sendable {
     /// does not count as an attempt.
     func release(_ claim: ClaimedJob, now: Int64) async throws
 
+    /// Puts a running job back to sleep until `runAt` (a handler waiting on something slow without holding a
+    /// worker slot): it becomes delayed (waiting when `runAt <= now`), the run does not count as an attempt, and
+    /// the lease ends. Throws `QueueError.leaseLost` if the lease was lost.
+    func snooze(_ claim: ClaimedJob, until runAt: Int64, now: Int64) async throws
+
     /// Extends the lease of a running job; throws `QueueError.leaseLost` if it is no longer held.
     func extendLease(_ claim: ClaimedJob, by lease: Duration, now: Int64) async throws -> ClaimedJob
 
@@ -212,7 +217,7 @@ public protocol JobQueueDriver: Sendable {
     func fireDueSchedules(now: Int64) async throws -> Int
 
     /// Events after `cursor` (nil: from the oldest kept), oldest first: `added`, `completed`, `failed`, `retried`,
-    /// `stalled`, `dead_lettered`, `released`, `promoted`, `removed`, `progress`, `paused`, `resumed`. The stream
+    /// `stalled`, `dead_lettered`, `released`, `snoozed`, `promoted`, `removed`, `progress`, `paused`, `resumed`. The stream
     /// keeps about the last 10 000; pass the last event's `cursor` to continue tailing.
     func events(after cursor: String?, limit: Int) async throws -> [QueueEvent]
 }

@@ -158,6 +158,22 @@ public final class MemoryJobQueue: JobQueueDriver {
         }
     }
 
+    public func snooze(_ claim: ClaimedJob, until runAt: Int64, now: Int64) async throws {
+        try state.withLockedValue { state in
+            var entry = try Self.held(claim, in: state)
+            entry.job.runs -= 1
+            entry.token = nil
+            if runAt > now {
+                entry.job.state = .delayed
+                entry.job.runAt = runAt
+            } else {
+                entry.job.state = .waiting
+            }
+            state.entries[claim.job.id] = entry
+            state.record("snoozed", claim.job.id)
+        }
+    }
+
     public func extendLease(_ claim: ClaimedJob, by lease: Duration, now: Int64) async throws -> ClaimedJob {
         try state.withLockedValue { state in
             _ = try Self.held(claim, in: state)

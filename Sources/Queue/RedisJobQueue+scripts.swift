@@ -202,6 +202,27 @@ enum QueueScripts {
             """
     )
 
+    /// snooze-7: ARGV[2] id · [3] token · [4] now · [5] run-at. Active → delayed (or waiting when due), the run not
+    /// counted. Returns 0.
+    static let snooze = RedisScript(
+        helpers + """
+            local id, now, runat = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
+            local key = prefix .. id
+            local status = held(key, id, ARGV[3])
+            if status < 0 then return status end
+            redis.call('ZREM', KEYS[3], id)
+            redis.call('HINCRBY', key, 'runs', -1)
+            if runat > now then
+              redis.call('HSET', key, 'state', 'delayed', 'runat', runat, 'token', '')
+              redis.call('ZADD', KEYS[2], runat, id)
+            else
+              makeWaiting(id, 'token', '')
+            end
+            event('snoozed', id)
+            return 0
+            """
+    )
+
     /// extendLease-7: ARGV[2] id · [3] token · [4] new lease end. Returns 0.
     static let extendLease = RedisScript(
         helpers + """

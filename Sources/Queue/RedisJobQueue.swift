@@ -165,6 +165,10 @@ public struct RedisJobQueue: JobQueueDriver {
         _ = try await runStatus(QueueScripts.release, id: claim.job.id, [claim.job.id, claim.token])
     }
 
+    public func snooze(_ claim: ClaimedJob, until runAt: Int64, now: Int64) async throws {
+        _ = try await runStatus(QueueScripts.snooze, id: claim.job.id, [claim.job.id, claim.token, Int(now), Int(runAt)])
+    }
+
     public func extendLease(_ claim: ClaimedJob, by lease: Duration, now: Int64) async throws -> ClaimedJob {
         let leaseUntil = now + lease.milliseconds
         _ = try await runStatus(QueueScripts.extendLease, id: claim.job.id, [claim.job.id, claim.token, Int(leaseUntil)])

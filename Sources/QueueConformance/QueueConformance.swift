@@ -225,6 +225,22 @@ public enum QueueConformance {
             do { try await queue.complete(claim, now: t0 + 3) } catch let error as QueueError where error.code == .leaseLost { lost = true }
             try expect(lost, "the releasing worker could still complete the job")
         },
+        QueueCheck(description: "a snoozed job sleeps until its time, the run not counted, and its holder loses the lease") { make in
+            let queue = try await make()
+            let id = try await queue.add("waits-on-upstream")
+            let claim = try await queue.claimJob(lease: lease, now: t0)!
+            try await queue.snooze(claim, until: t0 + 5_000, now: t0 + 1)
+            let sleeping = try await queue.job(id: id)
+            try expect(sleeping?.state == .delayed && sleeping?.runAt == t0 + 5_000, "not delayed: \(String(describing: sleeping))")
+            try expect(try await queue.claimJob(lease: lease, now: t0 + 4_999) == nil, "claimed before its time")
+            var lost = false
+            do { try await queue.complete(claim, now: t0 + 2) } catch let error as QueueError where error.code == .leaseLost { lost = true }
+            try expect(lost, "the snoozing worker could still complete the job")
+            let again = try await queue.claimJob(lease: lease, now: t0 + 5_000)
+            try expect(again?.job.id == id && again?.job.runs == 1 && again?.job.failures == 0, "snooze counted: \(String(describing: again?.job))")
+            try await queue.snooze(again!, until: t0, now: t0 + 5_001)
+            try expect(try await queue.job(id: id)?.state == .waiting, "a snooze into the past did not make the job waiting")
+        },
         QueueCheck(description: "a removed job's holder loses its lease") { make in
             let queue = try await make()
             _ = try await queue.add("cancelled")

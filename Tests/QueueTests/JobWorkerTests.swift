@@ -95,6 +95,30 @@ struct JobWorkerTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func aSnoozingHandlerFreesItsSlotAndResumesWithoutSpendingAttempts(_ backend: Backend) async throws {
+        let (queue, cleanup) = try Self.makeQueue(backend)
+        let outcomes = Outcomes()
+        // One slot: the other job can only run while the first one sleeps.
+        let worker = JobWorker(queue: queue, configuration: .init(concurrency: 1), observer: outcomes)
+        let order = NIOLockedValueBox([String]())
+        worker.register("poll") { context in
+            order.withLockedValue { $0.append("poll \(context.attempt)") }
+            if order.withLockedValue({ $0.filter { $0.hasPrefix("poll") }.count }) < 3 { throw JobSnooze(.milliseconds(150), reason: "operation running") }
+        }
+        worker.register("other") { _ in order.withLockedValue { $0.append("other") } }
+        let single = JobOptions(retry: RetryPolicy(attempts: 1, backoff: .fixed(.zero)))
+        let poll = try await queue.enqueue(name: "poll", payload: [], options: single, now: Self.now.nowMillis()).id
+        _ = try await queue.enqueue(name: "other", payload: [], options: JobOptions(), now: Self.now.nowMillis())
+        try await Self.run(worker) { try await queue.job(id: poll)?.state == .completed }
+        let seen = order.withLockedValue { $0 }
+        // With one attempt allowed, three runs succeed only because snoozes are not attempts.
+        #expect(seen == ["poll 1", "other", "poll 1", "poll 1"], "\(seen)")
+        #expect(try await queue.job(id: poll)?.failures == 0)
+        #expect(outcomes.seen.withLockedValue { $0 }.filter { $0 == .snoozed }.count == 2)
+        await cleanup()
+    }
+
+    @Test(arguments: Backend.allCases)
     func permanentErrorsUnknownNamesAndTimeoutsEndInDeadLetter(_ backend: Backend) async throws {
         let (queue, cleanup) = try Self.makeQueue(backend)
         let worker = JobWorker(queue: queue)

@@ -27,6 +27,18 @@ public protocol UserRepository: Sendable {
     func claimTOTPStep(id: UUID, step: Int64) async throws -> Bool
     /// Accounts in creation order, for admin listings and `atrium user` commands.
     func users(tenant: String?, offset: Int, limit: Int) async throws -> [UserRecord]
+    /// The user whose account links hold `externalID` in `system` (a webhook names the upstream's customer id).
+    func user(linkedTo system: AccountLinkSystem, externalID: String) async throws -> UserRecord?
+}
+
+/// Which of ``AccountLinks``' ids a lookup matches.
+public enum AccountLinkSystem: Sendable, Hashable {
+    /// `billingCustomerID` of a user whose `billingProvider` is this (`stripe`, `whmcs`).
+    case billing(provider: String)
+    /// `crmAccountID`.
+    case crm
+    /// `simAccountID`.
+    case sim
 }
 
 /// A store failure a caller can act on. Anything else (connection lost, timeout) surfaces as the

@@ -16,6 +16,9 @@ public struct ProviderRegistry: Sendable {
     public var suppliers: [any SupplierProvider] = []
     /// Base URL per upstream, for readiness probes.
     public var baseURLs: [UpstreamID: String] = [:]
+    /// The secrets each upstream's webhooks may be signed with (several during a rotation); an upstream without
+    /// one has its webhooks refused.
+    public var webhookSecrets: [UpstreamID: [Secret]] = [:]
 
     public init() {}
 
@@ -57,6 +60,9 @@ public struct ProviderRegistry: Sendable {
             ),
         ]
         for upstream in UpstreamID.allCases { baseURLs[upstream] = sandboxes.baseURL(upstream) }
+        for sandbox in sandboxes.all {
+            if let secret = sandbox.credentials["webhook_secret"] { webhookSecrets[sandbox.upstream] = [Secret(secret)] }
+        }
     }
 
     /// Adapters for the live upstreams of the configuration (`ATRIUM_UPSTREAMS=live`).
@@ -95,7 +101,13 @@ public struct ProviderRegistry: Sendable {
         if let supplier = live[.supplier] {
             suppliers = supplier.feeds.enumerated().compactMap { index, feed in Self.supplier(feed, index: index, logger: logger) }
         }
-        for (upstream, settings) in live { baseURLs[upstream] = settings.baseURL }
+        for (upstream, settings) in live {
+            baseURLs[upstream] = settings.baseURL
+            // A comma-separated value lists the secrets of a rotation (new first); each is accepted.
+            if let secret = settings.webhookSecret {
+                webhookSecrets[upstream] = secret.value.split(separator: ",").map { Secret(String($0.trimmingCharacters(in: .whitespaces))) }
+            }
+        }
     }
 
     /// A feed URL whose path ends in `.xml` is a Heureka feed; any other is the JSON supplier API, with its API key

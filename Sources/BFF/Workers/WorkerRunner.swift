@@ -1,4 +1,5 @@
 public import Logging
+import PostgresNIO
 public import Queue
 public import RedisClient
 import Sandbox
@@ -10,8 +11,8 @@ public let productQueueNames = ["fulfillment", "webhooks", "sync", "notification
 
 /// Runs `atrium worker`: one ``JobWorker`` per queue against Redis, stopped gracefully on SIGTERM/SIGINT.
 ///
-/// Handlers registered here: the smoke job (every queue). Order fulfillment, webhook processing, supplier
-/// sync and notifications register theirs as those features arrive.
+/// Handlers registered here: the smoke job (every queue) and, with a configuration, the product jobs
+/// (``ProductJobs``).
 public func runWorkers(
     redis: RedisConfiguration,
     queues: [QueueName],
@@ -38,6 +39,25 @@ public func runWorkers(
         }
     }
     let cache = Cache(store: RedisCacheStore(pool: pool), policies: config?.cachePolicies ?? CachePolicies(), logger: logger)
+    // Order sagas and webhook processing keep their state in PostgreSQL; a worker without DATABASE_URL serves them
+    // from a process-local memory store, which only makes sense for a single-process trial.
+    var postgres: PostgresClient?
+    let store: AtriumStore
+    if let database = config?.database {
+        let client = PostgresClient(configuration: .init(database), backgroundLogger: logger)
+        postgres = client
+        store = .postgres(client: client, logger: logger)
+    } else {
+        if config != nil { logger.warning("no DATABASE_URL: order and webhook jobs use a memory store of this process only") }
+        store = .memory()
+    }
+    let jobServices: JobServices? = upstreams.map { upstreams in
+        JobServices(
+            providers: upstreams.providers, cache: cache, store: store, jobs: .redis(pool: pool, keyPrefix: keyPrefix),
+            orderEvents: RedisOrderEventBus(pool: pool, configuration: redis, keyPrefix: keyPrefix, logger: logger),
+            config: config, logger: logger
+        )
+    }
     let workers = queues.map { name in
         let worker = JobWorker(
             queue: RedisJobQueue(pool: pool, name: name, keyPrefix: keyPrefix),
@@ -45,8 +65,8 @@ public func runWorkers(
             logger: logger
         )
         worker.register(SmokeJob.name, handler: SmokeJob.handler(pool: pool, prefix: keyPrefix))
-        if let upstreams {
-            ProductJobs.register(on: worker, queue: name.rawValue, providers: upstreams.providers, cache: cache, logger: logger)
+        if let jobServices {
+            ProductJobs.register(on: worker, queue: name.rawValue, services: jobServices)
         }
         return worker
     }
@@ -54,7 +74,7 @@ public func runWorkers(
     let group = ServiceGroup(
         configuration: .init(
             // Shut down in reverse order: the workers drain and release their jobs before the pool closes.
-            services: [RedisPoolService(pool: pool)] + workers.map { WorkerService(worker: $0, deadline: shutdownDeadline) },
+            services: [RedisPoolService(pool: pool)] + (postgres.map { [$0] } ?? []) + workers.map { WorkerService(worker: $0, deadline: shutdownDeadline) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -44,3 +44,18 @@ public struct QueueClock: Sendable {
     public init(nowMillis: @escaping @Sendable () -> Int64) { self.nowMillis = nowMillis }
     public static let system = QueueClock { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 }
+
+/// Thrown by a handler that must wait for something slow (an upstream's asynchronous operation): the job goes
+/// back to the queue as delayed for `delay` without holding a worker slot, and the run does not count as an
+/// attempt. The next run starts the handler again from the top, so it must resume from persisted state.
+public struct JobSnooze: Error, Sendable, CustomStringConvertible {
+    public let delay: Duration
+    public let reason: String
+
+    public init(_ delay: Duration, reason: String = "waiting") {
+        self.delay = delay
+        self.reason = reason
+    }
+
+    public var description: String { "snoozed for \(delay): \(reason)" }
+}

@@ -262,6 +262,15 @@ public final class JobWorker: Sendable {
                 logger.warning("could not record completion", metadata: ["job": "\(job.id)", "error": "\(error)"])
                 result = .leaseLost
             }
+        case .failed(let snooze as JobSnooze):
+            do {
+                let now = clock.nowMillis()
+                try await queue.snooze(current, until: now + snooze.delay.milliseconds, now: now)
+                result = .snoozed
+            } catch {
+                logger.warning("could not snooze", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                result = .leaseLost
+            }
         case .failed(let error as PermanentJobError):
             result = await fail(current, message: error.message, permanent: true, backoff: registration.backoff)
         case .failed(let error):

@@ -9,6 +9,8 @@ public protocol QueueObserver: Sendable {
 
 public enum RunOutcome: String, Sendable {
     case completed, retrying, deadLettered = "dead_lettered", leaseLost = "lease_lost", released
+    /// The handler asked to run again later (``JobSnooze``); not an attempt.
+    case snoozed
 }
 
 extension QueueObserver {

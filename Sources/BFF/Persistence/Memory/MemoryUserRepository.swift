@@ -114,6 +114,11 @@ public final class MemoryUserRepository: UserRepository {
             users[id] = user
         }
     }
+
+    // PLACEHOLDER (store helper): replace with the real lookup.
+    public func user(linkedTo system: AccountLinkSystem, externalID: String) async throws -> UserRecord? {
+        throw StoreError(.unavailable, "user(linkedTo:) not built yet")
+    }
 }
 
 extension Duration {

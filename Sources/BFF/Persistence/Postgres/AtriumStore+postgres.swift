@@ -10,6 +10,8 @@ extension AtriumStore {
             users: PostgresUserRepository(client: client, logger: logger),
             audit: PostgresAuditLog(client: client, logger: logger),
             idempotency: PostgresIdempotencyStore(client: client, logger: logger),
+            orders: PostgresOrderRepository(client: client, logger: logger),
+            webhooks: PostgresWebhookInbox(client: client, logger: logger),
             backend: "postgres"
         )
     }

@@ -197,4 +197,9 @@ public struct PostgresUserRepository: UserRepository {
         }
         return result
     }
+
+    // PLACEHOLDER (store helper): replace with the real lookup.
+    public func user(linkedTo system: AccountLinkSystem, externalID: String) async throws -> UserRecord? {
+        throw StoreError(.unavailable, "user(linkedTo:) not built yet")
+    }
 }

@@ -1,0 +1,46 @@
+public import Domain
+public import Foundation
+import Queue
+
+/// Approves an order (from a CRM webhook or a staff action) and enqueues its fulfillment saga once.
+public struct OrderApproval: Sendable {
+    public enum Outcome: Sendable, Hashable {
+        /// Moved to `approved`; the saga is enqueued.
+        case approved
+        /// Already approved or further along: nothing changed (a duplicate approval). The saga job is enqueued
+        /// again if the order is still `approved` (job id = order id: a no-op when it exists).
+        case alreadyApproved(OrderStatus)
+    }
+
+    public let ledger: OrderLedger
+    public let jobs: JobQueues
+
+    public init(ledger: OrderLedger, jobs: JobQueues) {
+        self.ledger = ledger
+        self.jobs = jobs
+    }
+
+    /// - Parameters:
+    ///   - source: Who approved, for the timeline: `crm` or `staff`.
+    ///   - reason: Shown on the timeline (the staff member, the CRM event).
+    /// - Throws: ``OrderTransitionError`` when the order cannot be approved from its state (draft, cancelled,
+    ///   failed), ``StoreError/notFound``.
+    public func approve(orderID: UUID, source: String, reason: String? = nil, traceparent: String? = nil) async throws -> Outcome {
+        let outcome: Outcome
+        do {
+            try await ledger.transition(orderID: orderID, to: .approved, step: "approval.\(source)", reason: reason)
+            outcome = .approved
+        } catch let error as OrderTransitionError where Self.isPastApproval(error.from) {
+            outcome = .alreadyApproved(error.from)
+        }
+        if case .alreadyApproved(let status) = outcome, status != .approved { return outcome }
+        guard let queue = jobs[FulfillmentJob.queue] else { throw StoreError(.unavailable, "no fulfillment queue") }
+        try await FulfillmentJob.enqueue(orderID: orderID, on: queue, now: ledger.clock.now(), traceparent: traceparent)
+        return outcome
+    }
+
+    /// States an approval has already happened in (a failed order is retried by staff, not re-approved).
+    static func isPastApproval(_ status: OrderStatus) -> Bool {
+        [.approved, .provisioning, .activated, .fulfilled, .refunded].contains(status)
+    }
+}

@@ -1,0 +1,123 @@
+public import Domain
+public import Foundation
+import NIOConcurrencyHelpers
+
+/// Orders in process memory (embedded default, tests of the memory half of the conformance suite).
+public final class MemoryOrderRepository: OrderRepository {
+    private struct State {
+        var orders: [UUID: Order] = [:]
+        var timelines: [UUID: [OrderTimelineEntry]] = [:]
+        var steps: [UUID: [SagaStepRecord]] = [:]
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    public init() {}
+
+    public func create(_ order: Order, event: OrderEventDraft, at: Date) async throws -> OrderTimelineEntry {
+        try state.withLockedValue { state in
+            guard state.orders[order.id] == nil else { throw StoreError(.conflict, "order id taken") }
+            for other in state.orders.values {
+                if let id = order.crmOrderID, other.crmOrderID == id { throw StoreError(.conflict, "CRM order id taken") }
+                if let id = order.billingOrderID, other.billingOrderID == id { throw StoreError(.conflict, "billing order id taken") }
+            }
+            var stored = order
+            stored.version = 1
+            state.orders[order.id] = stored
+            let entry = OrderTimelineEntry(
+                orderID: order.id, seq: 1, at: at, step: event.step, outcome: event.outcome, status: order.status, reason: event.reason
+            )
+            state.timelines[order.id] = [entry]
+            return entry
+        }
+    }
+
+    public func order(id: UUID) async throws -> Order? { state.withLockedValue { $0.orders[id] } }
+
+    public func order(crmOrderID: String) async throws -> Order? {
+        state.withLockedValue { $0.orders.values.first { $0.crmOrderID == crmOrderID } }
+    }
+
+    public func orders(userID: UUID, after: OrderPageKey?, limit: Int) async throws -> [Order] {
+        try await orders(filter: OrderFilter(userID: userID), after: after, limit: limit)
+    }
+
+    public func orders(filter: OrderFilter, after: OrderPageKey?, limit: Int) async throws -> [Order] {
+        state.withLockedValue { state in
+            state.orders.values
+                .filter { order in
+                    (filter.tenant.map { $0 == order.tenant } ?? true)
+                        && (filter.status.map { $0 == order.status } ?? true)
+                        && (filter.userID.map { $0 == order.userID } ?? true)
+                        && (filter.createdFrom.map { order.createdAt >= $0 } ?? true)
+                        && (filter.createdUntil.map { order.createdAt < $0 } ?? true)
+                        && (after.map { Self.isAfter(order, $0) } ?? true)
+                }
+                .sorted { Self.isAfter($1, OrderPageKey(createdAt: $0.createdAt, id: $0.id)) }
+                .prefix(max(0, limit))
+                .map { $0 }
+        }
+    }
+
+    /// Newest first: `order` comes after `key` when it is older, or as old with a smaller id.
+    private static func isAfter(_ order: Order, _ key: OrderPageKey) -> Bool {
+        if order.createdAt != key.createdAt { return order.createdAt < key.createdAt }
+        return order.id.uuidString.lowercased() < key.id.uuidString.lowercased()
+    }
+
+    public func update(_ order: Order, event: OrderEventDraft?, at: Date) async throws -> (order: Order, entry: OrderTimelineEntry?) {
+        try state.withLockedValue { state in
+            guard let current = state.orders[order.id] else { throw StoreError(.notFound, "no such order") }
+            guard current.version == order.version else { throw StoreError(.conflict, "order version moved on") }
+            for other in state.orders.values where other.id != order.id {
+                if let id = order.crmOrderID, other.crmOrderID == id { throw StoreError(.conflict, "CRM order id taken") }
+                if let id = order.billingOrderID, other.billingOrderID == id { throw StoreError(.conflict, "billing order id taken") }
+            }
+            var stored = order
+            stored.version = current.version + 1
+            stored.updatedAt = at
+            state.orders[order.id] = stored
+            guard let event else { return (stored, nil) }
+            let entry = Self.append(event, status: stored.status, orderID: order.id, at: at, in: &state)
+            return (stored, entry)
+        }
+    }
+
+    public func appendEvent(orderID: UUID, _ event: OrderEventDraft, at: Date) async throws -> OrderTimelineEntry {
+        try state.withLockedValue { state in
+            guard let order = state.orders[orderID] else { throw StoreError(.notFound, "no such order") }
+            return Self.append(event, status: order.status, orderID: orderID, at: at, in: &state)
+        }
+    }
+
+    private static func append(_ event: OrderEventDraft, status: OrderStatus, orderID: UUID, at: Date, in state: inout State) -> OrderTimelineEntry {
+        let seq = (state.timelines[orderID]?.last?.seq ?? 0) + 1
+        let entry = OrderTimelineEntry(orderID: orderID, seq: seq, at: at, step: event.step, outcome: event.outcome, status: status, reason: event.reason)
+        state.timelines[orderID, default: []].append(entry)
+        return entry
+    }
+
+    public func timeline(orderID: UUID, afterSeq: Int) async throws -> [OrderTimelineEntry] {
+        state.withLockedValue { ($0.timelines[orderID] ?? []).filter { $0.seq > afterSeq } }
+    }
+
+    public func sagaSteps(orderID: UUID) async throws -> [SagaStepRecord] {
+        state.withLockedValue { $0.steps[orderID] ?? [] }
+    }
+
+    public func saveSagaStep(_ step: SagaStepRecord) async throws {
+        try state.withLockedValue { state in
+            guard state.orders[step.orderID] != nil else { throw StoreError(.notFound, "no such order") }
+            for (orderID, steps) in state.steps where orderID != step.orderID {
+                if steps.contains(where: { $0.idempotencyKey == step.idempotencyKey }) {
+                    throw StoreError(.conflict, "idempotency key taken")
+                }
+            }
+            if let index = state.steps[step.orderID]?.firstIndex(where: { $0.step == step.step }) {
+                state.steps[step.orderID]?[index] = step
+            } else {
+                state.steps[step.orderID, default: []].append(step)
+            }
+        }
+    }
+}
