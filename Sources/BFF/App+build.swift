@@ -83,6 +83,8 @@ public func buildRouter(services: AppServices, health: HealthController<AppReque
     let api = router.group("api/v1")
     AuthRoutes.add(to: api, services: services)
     PortalRoutes.add(to: api, services: services)
+    OrderRoutes.add(to: api, services: services)
+    WebhookRoutes.add(to: router, services: services)
     ContractRoutes.add(to: router, services: services)
     return router
 }

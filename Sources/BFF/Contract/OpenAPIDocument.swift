@@ -25,8 +25,9 @@ package struct OpenAPIDocument: Sendable {
     /// The whole contract of this server.
     package static let atrium = OpenAPIDocument(
         tags: areaTags,
-        operations: systemOperations + authOperations + portalOperations,
+        operations: systemOperations + authOperations + portalOperations + orderOperations + webhookOperations,
         schemas: systemSchemas.merging(authSchemas) { first, _ in first }.merging(portalSchemas) { first, _ in first }
+            .merging(orderSchemas) { first, _ in first }.merging(webhookSchemas) { first, _ in first }
     )
 
     package static let areaTags: [Tag] = [
@@ -36,6 +37,9 @@ package struct OpenAPIDocument: Sendable {
         Tag(name: "sim", description: "SIM cards, their data usage, and plan changes."),
         Tag(name: "catalog", description: "The product catalog: search, filters, facets and single products."),
         Tag(name: "support", description: "Support cases: list, open, read and comment."),
+        Tag(name: "orders", description: "Orders: place, list, read with their timeline, and follow live (Server-Sent Events)."),
+        Tag(name: "admin", description: "Staff operations (staff tokens; each operation names the roles it allows)."),
+        Tag(name: "webhooks", description: "Signed webhook receivers of the upstream systems (no bearer token: the signature authenticates)."),
         Tag(name: "system", description: "Liveness, readiness and this contract."),
     ]
 
