@@ -37,17 +37,21 @@ public final class SandboxUpstreams: Sendable {
     ///     `basePort` … `basePort + 4`.
     ///   - webhookBaseURL: When set, each sandbox posts its signed webhooks to `<webhookBaseURL>/<upstream>`
     ///     (Atrium's receivers are `/webhooks/<upstream>`).
+    ///   - simOperationDelay: How long the SIM platform's asynchronous operations take.
+    ///   - simPoolSize: Free SIM cards in the platform's pool.
     /// - Throws: when a fixture cannot be read or a port cannot be bound (already started servers are stopped).
     public static func start(
         host: String = "127.0.0.1",
         basePort: Int? = nil,
         webhookBaseURL: String? = nil,
+        simOperationDelay: Duration = .milliseconds(1500),
+        simPoolSize: Int = SIMSandbox.poolSize,
         logger: Logger = Logger(label: "atrium.sandbox")
     ) async throws -> SandboxUpstreams {
         let stripe = try StripeSandbox()
         let whmcs = try WHMCSSandbox()
         let salesforce = try SalesforceSandbox()
-        let sim = try SIMSandbox()
+        let sim = try SIMSandbox(operationDelay: simOperationDelay, poolSize: simPoolSize)
         let supplier = try SupplierSandbox()
         let upstreams: [any SandboxUpstream] = [stripe, whmcs, salesforce, sim, supplier]
         var servers: [UpstreamID: SandboxServer] = [:]

@@ -43,6 +43,12 @@ struct CreateUser: AsyncParsableCommand {
     var tenant: String = "default"
     @Option(help: "Display name.")
     var name: String?
+    @Option(help: "A customer's billing system and customer id there: stripe:<id> or whmcs:<id>.")
+    var billing: String?
+    @Option(help: "A customer's CRM account id.")
+    var crmAccount: String?
+    @Option(help: "A customer's account id on the SIM platform.")
+    var simAccount: String?
 
     func validate() throws {
         _ = try kindAndRoles()
@@ -54,6 +60,31 @@ struct CreateUser: AsyncParsableCommand {
             throw ValidationError("--tenant must be 1 to 128 bytes")
         }
         if let name, name.utf8.count > 200 { throw ValidationError("--name must be at most 200 bytes") }
+        _ = try links()
+    }
+
+    /// The account links the options give; only customers have them.
+    func links() throws -> AccountLinks {
+        var links = AccountLinks()
+        if let billing {
+            let parts = billing.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, ["stripe", "whmcs"].contains(parts[0]), !parts[1].isEmpty, parts[1].utf8.count <= 128 else {
+                throw ValidationError("--billing must be stripe:<customer id> or whmcs:<client id>")
+            }
+            links.billingProvider = parts[0]
+            links.billingCustomerID = parts[1]
+        }
+        for (value, flag) in [(crmAccount, "--crm-account"), (simAccount, "--sim-account")] {
+            if let value, value.isEmpty || value.utf8.count > 128 || value.contains(where: \.isWhitespace) {
+                throw ValidationError("\(flag) must be 1 to 128 bytes without spaces")
+            }
+        }
+        links.crmAccountID = crmAccount
+        links.simAccountID = simAccount
+        if links != AccountLinks(), try kindAndRoles().0 != .customer {
+            throw ValidationError("--billing, --crm-account and --sim-account are for customer accounts")
+        }
+        return links
     }
 
     /// `customer` alone makes a customer account; staff roles make a staff account.
@@ -97,6 +128,7 @@ struct CreateUser: AsyncParsableCommand {
             kind: kind,
             roles: roles,
             displayName: name,
+            links: try links(),
             createdAt: now
         )
         do {

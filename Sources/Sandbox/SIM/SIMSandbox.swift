@@ -52,6 +52,7 @@ public final class SIMSandbox: SandboxUpstream {
     public static let planUnlimited = "SIM-UNLIMITED"
     /// Plan codes and their monthly allowance in bytes (`nil`: unlimited).
     public static let plans: [String: Int64?] = [plan5GB: 5 << 30, plan20GB: 20 << 30, planUnlimited: nil]
+    /// Free cards in the pool by default.
     public static let poolSize = 24
     public static let defaultOEMID = "OEM-SANDBOX"
 
@@ -82,6 +83,7 @@ public final class SIMSandbox: SandboxUpstream {
     ///   - operationDelay: How long asynchronous operations take (1.5 s by default; keep it short in tests).
     ///   - authKeyLifetime: How long an `authKey` is valid (``expireAuthKeys()`` ends them at once).
     ///   - usageRequestsPerSecond: The usage-polling rate limit per OEM.
+    ///   - poolSize: Free cards in the pool (``poolSize`` by default, at most 999).
     ///   - control: Faults, recorded calls and the webhook URL.
     ///   - webhookClient: The client webhooks are sent with.
     /// - Throws: ``SandboxFixtures/Failure`` when the seed fixtures cannot be read.
@@ -92,6 +94,7 @@ public final class SIMSandbox: SandboxUpstream {
         operationDelay: Duration = .milliseconds(1500),
         authKeyLifetime: Duration = .seconds(3600),
         usageRequestsPerSecond: Int = 5,
+        poolSize: Int = SIMSandbox.poolSize,
         control: SandboxControl = SandboxControl(),
         webhookClient: HTTPClient = .shared
     ) throws {
@@ -103,7 +106,7 @@ public final class SIMSandbox: SandboxUpstream {
         self.usageRequestsPerSecond = max(1, usageRequestsPerSecond)
         self.control = control
         self.emitter = WebhookEmitter(control: control, client: webhookClient)
-        self.state = NIOLockedValueBox(try SIMSandboxSeed.state())
+        self.state = NIOLockedValueBox(try SIMSandboxSeed.state(poolSize: poolSize))
     }
 
     public var credentials: [String: String] {

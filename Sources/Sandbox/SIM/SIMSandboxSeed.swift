@@ -14,7 +14,7 @@ enum SIMSandboxSeed {
         }
     }
 
-    static func state() throws -> SIMSandboxState {
+    static func state(poolSize: Int = SIMSandbox.poolSize) throws -> SIMSandboxState {
         var state = SIMSandboxState()
         let account = try SandboxFixtures.json("sim/master_getAcnt.json")
         let bob = try SandboxFixtures.json("sim/master_getLine.json")
@@ -35,11 +35,11 @@ enum SIMSandboxSeed {
         bobLine.account = SIMSandbox.bobAccountID
         insert(bobLine, into: &state)
 
-        // Pool cards: ICCIDs 8981100000555000NN + Luhn digit, numbers 090555000NN.
-        for number in 1...SIMSandbox.poolSize {
-            let serial = String(format: "%02d", number)
-            let body = "8981100000555000" + serial
-            state.pool.append(.init(iccid: body + String(ICCID.luhnCheckDigit(body)), msisdn: "090555000" + serial))
+        // Pool cards: ICCIDs 898110000055500NNN + Luhn digit, numbers 09055500NNN (at most 999).
+        for number in 1...min(max(poolSize, 1), 999) {
+            let serial = String(format: "%03d", number)
+            let body = "898110000055500" + serial
+            state.pool.append(.init(iccid: body + String(ICCID.luhnCheckDigit(body)), msisdn: "09055500" + serial))
         }
         return state
     }
