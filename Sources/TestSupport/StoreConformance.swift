@@ -14,7 +14,7 @@ public struct StoreCheck: Sendable, CustomStringConvertible {
 }
 
 public enum StoreConformance {
-    public static let all: [StoreCheck] = userChecks + lockoutChecks + auditChecks + idempotencyChecks
+    public static let all: [StoreCheck] = userChecks + lockoutChecks + auditChecks + idempotencyChecks + linkChecks
 
     /// A fixed start time, in whole seconds.
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)

@@ -19,6 +19,7 @@ struct MigrationTests {
         5: "1ff3bd31d52135d0dafa768c7bd5a209e7ee553ed94db47946b2fd3e26674252",
         6: "fb6cbf2cba42b3f0335c0a8b26b5a05eec6ec0298a7d11627ba3e8c75639994f",
         7: "141331c94282da917440d9022007216a0594eab16fdc9ebfea4d9082bba02a00",
+        8: "204afbc1880621dbb2d79e21ff044b17b69fd5121113cd999659e3dc1256cb02",
     ]
 
     @Test func versionsRunFromOneAndReleasedMigrationsAreUnchanged() {

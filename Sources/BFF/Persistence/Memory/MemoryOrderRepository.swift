@@ -3,6 +3,10 @@ public import Foundation
 import NIOConcurrencyHelpers
 
 /// Orders in process memory (embedded default, tests of the memory half of the conformance suite).
+///
+/// Keeps the PostgreSQL repository's rules: dates at microsecond precision (``Foundation/Date/storedPrecision``),
+/// one currency for subtotal, tax and total, and an idempotency key unique across all saga steps. Unlike
+/// PostgreSQL it cannot check that the order's user exists (the users live in another repository).
 public final class MemoryOrderRepository: OrderRepository {
     private struct State {
         var orders: [UUID: Order] = [:]
@@ -15,14 +19,20 @@ public final class MemoryOrderRepository: OrderRepository {
     public init() {}
 
     public func create(_ order: Order, event: OrderEventDraft, at: Date) async throws -> OrderTimelineEntry {
-        try state.withLockedValue { state in
+        try order.checkSingleCurrency()
+        let at = at.storedPrecision
+        return try state.withLockedValue { state in
             guard state.orders[order.id] == nil else { throw StoreError(.conflict, "order id taken") }
             for other in state.orders.values {
                 if let id = order.crmOrderID, other.crmOrderID == id { throw StoreError(.conflict, "CRM order id taken") }
                 if let id = order.billingOrderID, other.billingOrderID == id { throw StoreError(.conflict, "billing order id taken") }
             }
-            var stored = order
-            stored.version = 1
+            let stored = Order(
+                id: order.id, tenant: order.tenant, userID: order.userID, status: order.status, version: 1, items: order.items,
+                subtotal: order.subtotal, tax: order.tax, total: order.total, crmOrderID: order.crmOrderID,
+                billingOrderID: order.billingOrderID, failureReason: order.failureReason, saga: order.saga,
+                createdAt: order.createdAt.storedPrecision, updatedAt: order.updatedAt.storedPrecision
+            )
             state.orders[order.id] = stored
             let entry = OrderTimelineEntry(
                 orderID: order.id, seq: 1, at: at, step: event.step, outcome: event.outcome, status: order.status, reason: event.reason
@@ -43,14 +53,18 @@ public final class MemoryOrderRepository: OrderRepository {
     }
 
     public func orders(filter: OrderFilter, after: OrderPageKey?, limit: Int) async throws -> [Order] {
-        state.withLockedValue { state in
+        // Bounds at the stored precision, as PostgreSQL compares them.
+        let from = filter.createdFrom?.storedPrecision
+        let until = filter.createdUntil?.storedPrecision
+        let after = after.map { OrderPageKey(createdAt: $0.createdAt.storedPrecision, id: $0.id) }
+        return state.withLockedValue { state in
             state.orders.values
                 .filter { order in
                     (filter.tenant.map { $0 == order.tenant } ?? true)
                         && (filter.status.map { $0 == order.status } ?? true)
                         && (filter.userID.map { $0 == order.userID } ?? true)
-                        && (filter.createdFrom.map { order.createdAt >= $0 } ?? true)
-                        && (filter.createdUntil.map { order.createdAt < $0 } ?? true)
+                        && (from.map { order.createdAt >= $0 } ?? true)
+                        && (until.map { order.createdAt < $0 } ?? true)
                         && (after.map { Self.isAfter(order, $0) } ?? true)
                 }
                 .sorted { Self.isAfter($1, OrderPageKey(createdAt: $0.createdAt, id: $0.id)) }
@@ -66,16 +80,22 @@ public final class MemoryOrderRepository: OrderRepository {
     }
 
     public func update(_ order: Order, event: OrderEventDraft?, at: Date) async throws -> (order: Order, entry: OrderTimelineEntry?) {
-        try state.withLockedValue { state in
+        try order.checkSingleCurrency()
+        let at = at.storedPrecision
+        return try state.withLockedValue { state in
             guard let current = state.orders[order.id] else { throw StoreError(.notFound, "no such order") }
             guard current.version == order.version else { throw StoreError(.conflict, "order version moved on") }
             for other in state.orders.values where other.id != order.id {
                 if let id = order.crmOrderID, other.crmOrderID == id { throw StoreError(.conflict, "CRM order id taken") }
                 if let id = order.billingOrderID, other.billingOrderID == id { throw StoreError(.conflict, "billing order id taken") }
             }
-            var stored = order
-            stored.version = current.version + 1
-            stored.updatedAt = at
+            // Tenant, user and creation time never change (the PostgreSQL update does not write them).
+            let stored = Order(
+                id: current.id, tenant: current.tenant, userID: current.userID, status: order.status, version: current.version + 1,
+                items: order.items, subtotal: order.subtotal, tax: order.tax, total: order.total, crmOrderID: order.crmOrderID,
+                billingOrderID: order.billingOrderID, failureReason: order.failureReason, saga: order.saga,
+                createdAt: current.createdAt, updatedAt: at
+            )
             state.orders[order.id] = stored
             guard let event else { return (stored, nil) }
             let entry = Self.append(event, status: stored.status, orderID: order.id, at: at, in: &state)
@@ -84,7 +104,8 @@ public final class MemoryOrderRepository: OrderRepository {
     }
 
     public func appendEvent(orderID: UUID, _ event: OrderEventDraft, at: Date) async throws -> OrderTimelineEntry {
-        try state.withLockedValue { state in
+        let at = at.storedPrecision
+        return try state.withLockedValue { state in
             guard let order = state.orders[orderID] else { throw StoreError(.notFound, "no such order") }
             return Self.append(event, status: order.status, orderID: orderID, at: at, in: &state)
         }
@@ -106,12 +127,14 @@ public final class MemoryOrderRepository: OrderRepository {
     }
 
     public func saveSagaStep(_ step: SagaStepRecord) async throws {
+        var step = step
+        step.updatedAt = step.updatedAt.storedPrecision
         try state.withLockedValue { state in
             guard state.orders[step.orderID] != nil else { throw StoreError(.notFound, "no such order") }
-            for (orderID, steps) in state.steps where orderID != step.orderID {
-                if steps.contains(where: { $0.idempotencyKey == step.idempotencyKey }) {
-                    throw StoreError(.conflict, "idempotency key taken")
-                }
+            // Unique across every other step, of any order (as PostgreSQL's unique index on the key).
+            for (orderID, steps) in state.steps {
+                let taken = steps.contains { $0.idempotencyKey == step.idempotencyKey && (orderID != step.orderID || $0.step != step.step) }
+                if taken { throw StoreError(.conflict, "idempotency key taken") }
             }
             if let index = state.steps[step.orderID]?.firstIndex(where: { $0.step == step.step }) {
                 state.steps[step.orderID]?[index] = step

@@ -115,9 +115,16 @@ public final class MemoryUserRepository: UserRepository {
         }
     }
 
-    // PLACEHOLDER (store helper): replace with the real lookup.
     public func user(linkedTo system: AccountLinkSystem, externalID: String) async throws -> UserRecord? {
-        throw StoreError(.unavailable, "user(linkedTo:) not built yet")
+        state.withLockedValue { users in
+            users.values.first { user in
+                switch system {
+                case .billing(let provider): user.links.billingProvider == provider && user.links.billingCustomerID == externalID
+                case .crm: user.links.crmAccountID == externalID
+                case .sim: user.links.simAccountID == externalID
+                }
+            }
+        }
     }
 }
 

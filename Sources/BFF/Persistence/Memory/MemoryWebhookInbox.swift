@@ -2,6 +2,9 @@ public import Foundation
 import NIOConcurrencyHelpers
 
 /// The webhook inbox in process memory (embedded default, memory half of the conformance suite).
+///
+/// Dates are kept at PostgreSQL's microsecond precision (``Foundation/Date/storedPrecision``), so both inboxes
+/// return the same values.
 public final class MemoryWebhookInbox: WebhookInbox {
     private let rows = NIOLockedValueBox([UUID: StoredWebhook]())
 
@@ -14,7 +17,7 @@ public final class MemoryWebhookInbox: WebhookInbox {
             }
             let stored = StoredWebhook(
                 id: UUID(), provider: webhook.provider, eventID: webhook.eventID, eventType: webhook.eventType,
-                receivedAt: webhook.receivedAt, payload: webhook.payload, headers: webhook.headers, status: .received,
+                receivedAt: webhook.receivedAt.storedPrecision, payload: webhook.payload, headers: webhook.headers, status: .received,
                 attempts: 0, lastError: nil, processedAt: nil
             )
             rows[stored.id] = stored
@@ -38,7 +41,7 @@ public final class MemoryWebhookInbox: WebhookInbox {
         try rows.withLockedValue { rows in
             guard var row = rows[id] else { throw StoreError(.notFound, "no such webhook") }
             row.status = .processed
-            row.processedAt = at
+            row.processedAt = at.storedPrecision
             row.lastError = nil
             rows[id] = row
         }
@@ -54,7 +57,8 @@ public final class MemoryWebhookInbox: WebhookInbox {
     }
 
     public func webhooks(filter: WebhookFilter, after: WebhookPageKey?, limit: Int) async throws -> [StoredWebhook] {
-        rows.withLockedValue { rows in
+        let after = after.map { WebhookPageKey(receivedAt: $0.receivedAt.storedPrecision, id: $0.id) }
+        return rows.withLockedValue { rows in
             rows.values
                 .filter { row in
                     (filter.provider.map { $0 == row.provider } ?? true) && (filter.status.map { $0 == row.status } ?? true)
@@ -68,7 +72,8 @@ public final class MemoryWebhookInbox: WebhookInbox {
     }
 
     public func unprocessed(receivedBefore: Date, limit: Int) async throws -> [StoredWebhook] {
-        rows.withLockedValue { rows in
+        let receivedBefore = receivedBefore.storedPrecision
+        return rows.withLockedValue { rows in
             rows.values
                 .filter { $0.status != .processed && $0.receivedAt < receivedBefore }
                 .sorted { ($0.receivedAt, $0.id.uuidString) < ($1.receivedAt, $1.id.uuidString) }

@@ -41,5 +41,6 @@ extension Migration {
         .v5OrdersAndSaga,
         .v6ExternalLinks,
         .v7TOTPReplayGuard,
+        .v8SagaState,
     ]
 }

@@ -198,8 +198,21 @@ public struct PostgresUserRepository: UserRepository {
         return result
     }
 
-    // PLACEHOLDER (store helper): replace with the real lookup.
     public func user(linkedTo system: AccountLinkSystem, externalID: String) async throws -> UserRecord? {
-        throw StoreError(.unavailable, "user(linkedTo:) not built yet")
+        // Each condition is the key of one of account_links' unique partial indexes (an equality implies the
+        // index's `IS NOT NULL`), so the lookup is one index probe.
+        let query =
+            switch system {
+            case .billing(let provider):
+                PostgresQuery(
+                    unsafeSQL: "SELECT \(Self.columns) \(Self.from) WHERE l.billing_provider = $1 AND l.billing_customer_id = $2",
+                    binds: binds(provider, externalID)
+                )
+            case .crm:
+                PostgresQuery(unsafeSQL: "SELECT \(Self.columns) \(Self.from) WHERE l.crm_account_id = $1", binds: binds(externalID))
+            case .sim:
+                PostgresQuery(unsafeSQL: "SELECT \(Self.columns) \(Self.from) WHERE l.sim_account_id = $1", binds: binds(externalID))
+            }
+        return try await storeOperation { try await records(query).first }
     }
 }
