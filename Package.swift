@@ -221,7 +221,11 @@ let package = Package(
             dependencies: [
                 "atrium",
                 "TestSupport",
+                "Sandbox",
+                "RedisClient",
+                "Domain",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

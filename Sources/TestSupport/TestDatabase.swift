@@ -60,10 +60,12 @@ public enum TestDatabase {
         }
     }
 
-    /// Deletes an account (and its links) from the default schema, for tests that create one through the
-    /// binary; returns how many were deleted. Audit rows stay: the audit log is append-only.
+    /// Deletes an account (its links, and its orders with their timelines and saga steps) from the default schema,
+    /// for tests that create one through the binary; returns how many were deleted. Audit rows stay: the audit log
+    /// is append-only.
     public static func deleteAccount(email: String) async throws -> Int {
         try await withClient(schema: nil) { client in
+            try await client.query("DELETE FROM orders WHERE user_id IN (SELECT id FROM users WHERE email = \(email))", logger: logger)
             let rows = try await client.query("DELETE FROM users WHERE email = \(email) RETURNING id", logger: logger)
             return try await rows.collect().count
         }

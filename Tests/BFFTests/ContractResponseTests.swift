@@ -84,7 +84,8 @@ struct ContractResponseTests {
             throw error
         }
         await sandboxes.stop()
-        let documented = Set(OpenAPIDocument.atrium.operations.map { "\($0.method) \($0.path)" })
+        // The webhook receivers' real answers are checked by WebhookContractTests (signed sandbox deliveries).
+        let documented = Set(OpenAPIDocument.atrium.operations.filter { !$0.path.hasPrefix("/webhooks/") }.map { "\($0.method) \($0.path)" })
         let missing = documented.subtracting(contract.checked.map { "\($0.method) \($0.path)" })
         // The system routes are checked on the embedded default above.
         #expect(missing == ["GET /health", "GET /ready", "GET /openapi.json", "GET /docs"], "operations no real response was checked for: \(missing.sorted())")
@@ -154,6 +155,8 @@ struct ContractResponseTests {
         try await contract.check(client, .get, "/api/v1/cases/\(caseID)", template: "/api/v1/cases/{id}", token: token)
         try await contract.check(client, .post, "/api/v1/cases/\(caseID)/comments", template: "/api/v1/cases/{id}/comments", token: token, json: #"{"body": "Thanks"}"#, expect: .created)
         try await contract.check(client, .post, "/api/v1/cases", token: token, json: #"{"subject": 1}"#, expect: .badRequest)
+
+        try await OrderContractFlow.run(client, services: services, contract: contract, token: token)
 
         try await contract.check(client, .post, "/api/v1/auth/mfa/enroll", token: token)
         try await contract.check(client, .post, "/api/v1/auth/mfa/verify", token: token, json: #"{"code": "000000"}"#, expect: .badRequest)

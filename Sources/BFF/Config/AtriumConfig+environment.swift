@@ -140,7 +140,11 @@ extension AtriumConfig {
             for url in urls { try requireHTTPURL(url, variable: "SUPPLIER_FEEDS") }
             if let first = urls.first {
                 // The first feed stands for the supplier upstream in readiness; all feeds are kept for the sync job.
-                live[.supplier] = LiveUpstream(baseURL: first, feeds: urls)
+                // The JSON supplier API's key and the suppliers' webhook secret (Heureka XML feeds need neither).
+                live[.supplier] = LiveUpstream(
+                    baseURL: first, credentials: value("SUPPLIER_API_KEY").map { ["SUPPLIER_API_KEY": Secret($0)] } ?? [:],
+                    webhookSecret: value("SUPPLIER_WEBHOOK_SECRET").map(Secret.init), feeds: urls
+                )
             }
         }
         if live.isEmpty {

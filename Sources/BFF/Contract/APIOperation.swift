@@ -77,6 +77,9 @@ package struct APIOperation: Sendable {
         ["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh", "/api/v1/auth/logout"].contains(path)
     }
 
+    /// Whether `Idempotency-Key` is honoured: every mutation under `/api/` (the middleware looks nowhere else).
+    package var takesIdempotencyKey: Bool { isMutating && path.hasPrefix("/api/") }
+
     /// Whether the rate limits apply: every `/api/` route; probes, the contract and webhooks are never limited
     /// (`RateLimitPolicy.forPath`).
     package var isRateLimited: Bool { RateLimitPolicy.forPath(path) != nil }

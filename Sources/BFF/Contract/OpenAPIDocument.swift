@@ -110,11 +110,14 @@ package struct OpenAPIDocument: Sendable {
         }
     }
 
-    /// The operation's own parameters plus the shared ones: `X-Request-ID` always, `Idempotency-Key` on mutations.
+    /// The operation's own parameters plus the shared ones: `X-Request-ID` always, `Idempotency-Key` on mutations
+    /// of the API (webhook receivers de-duplicate by the upstream's event id instead).
     package static func parameters(of operation: APIOperation) -> [APIParameter] {
         var parameters = operation.parameters
         parameters.append(.shared(.requestID))
-        if operation.isMutating { parameters.append(.shared(operation.replaysIdempotently ? .idempotencyKey : .idempotencyKeyValidated)) }
+        if operation.takesIdempotencyKey {
+            parameters.append(.shared(operation.replaysIdempotently ? .idempotencyKey : .idempotencyKeyValidated))
+        }
         return parameters
     }
 
@@ -133,7 +136,7 @@ package struct OpenAPIDocument: Sendable {
         }
         // A malformed Idempotency-Key is 400 everywhere; where keys replay, the same key in flight is 409 and
         // with another request 422, and a failing idempotency store 503.
-        if operation.isMutating { implied.append(.badRequest) }
+        if operation.takesIdempotencyKey { implied.append(.badRequest) }
         if operation.replaysIdempotently { implied += [.conflict, .unprocessable, .serviceUnavailable] }
         for problem in implied where !responses.contains(where: { $0.status == problem.status }) {
             responses.append(.problem(problem))

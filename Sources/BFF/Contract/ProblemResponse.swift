@@ -35,17 +35,17 @@ package enum ProblemResponse: String, Sendable, CaseIterable {
     /// The kinds sent with this status, the most common first (it is the example).
     package var kinds: [Problem.Kind] {
         switch self {
-        case .badRequest: [.validation, .badRequest, .invalidIdempotencyKey]
-        case .unauthorized: [.unauthorized, .mfaRequired]
+        case .badRequest: [.validation, .badRequest, .invalidIdempotencyKey, .webhookPayloadInvalid]
+        case .unauthorized: [.unauthorized, .mfaRequired, .webhookSignatureInvalid, .webhookTimestampOutOfTolerance]
         case .forbidden: [.forbidden, .csrf]
         case .notFound: [.notFound]
-        case .conflict: [.conflict, .idempotencyKeyInUse]
+        case .conflict: [.conflict, .idempotencyKeyInUse, .accountNotLinked]
         case .payloadTooLarge: [.payloadTooLarge]
         case .unsupportedMediaType: [.unsupportedMediaType]
-        case .unprocessable: [.idempotencyKeyMismatch]
+        case .unprocessable: [.idempotencyKeyMismatch, .orderItemUnavailable]
         case .tooManyRequests: [.tooManyRequests]
         case .internalError: [.internalError]
-        case .serviceUnavailable: [.upstreamUnavailable, .serviceUnavailable]
+        case .serviceUnavailable: [.upstreamUnavailable, .serviceUnavailable, .webhookNotConfigured]
         }
     }
 
@@ -56,17 +56,17 @@ package enum ProblemResponse: String, Sendable, CaseIterable {
         case .unauthorized:
             "No valid credentials: the access or refresh token is missing, invalid, expired or revoked, or the login failed (one answer for unknown email, wrong password and locked account). `mfa-required`: send the TOTP code as `otp`."
         case .forbidden:
-            "The credentials are valid but do not allow this: a staff token on a portal route, a wrong current password, or a cookie-authenticated request without a matching `X-CSRF-Token` (`csrf`)."
+            "The credentials are valid but do not allow this: a staff token on a portal route, a customer token on an admin route, a staff role the admin route does not allow, a wrong current password, or a cookie-authenticated request without a matching `X-CSRF-Token` (`csrf`)."
         case .notFound:
             "No such resource. Another customer's object answers the same as a missing one."
         case .conflict:
-            "The request conflicts with the current state (the email is taken, MFA is already on, the line is already on that plan), or a request with the same `Idempotency-Key` is still in flight (`idempotency-key-in-use`, retry after `Retry-After`)."
+            "The request conflicts with the current state (the email is taken, MFA is already on, the line is already on that plan, the order cannot be approved from its status), a request with the same `Idempotency-Key` is still in flight (`idempotency-key-in-use`, retry after `Retry-After`), or the account lacks a link an order needs (`account-not-linked`)."
         case .payloadTooLarge:
             "The request body is larger than the limit (1 MiB by default)."
         case .unsupportedMediaType:
             "The request has a body that is not `application/json`."
         case .unprocessable:
-            "An `Idempotency-Key` was reused with a different request (`idempotency-key-mismatch`)."
+            "An `Idempotency-Key` was reused with a different request (`idempotency-key-mismatch`), or an ordered item is unknown, retired, out of stock or has no price in the order's currency (`order-item-unavailable`, `detail` names the item)."
         case .tooManyRequests:
             "Rate limited (token bucket per client IP and per user). Retry after `Retry-After` seconds."
         case .internalError:

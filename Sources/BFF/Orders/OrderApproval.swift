@@ -24,11 +24,16 @@ public struct OrderApproval: Sendable {
     ///   - source: Who approved, for the timeline: `crm` or `staff`.
     ///   - reason: Shown on the timeline (the staff member, the CRM event).
     /// - Throws: ``OrderTransitionError`` when the order cannot be approved from its state (draft, cancelled,
-    ///   failed), ``StoreError/notFound``.
+    ///   failed: a failed order is retried by staff, never re-approved), ``StoreError/notFound``.
     public func approve(orderID: UUID, source: String, reason: String? = nil, traceparent: String? = nil) async throws -> Outcome {
         let outcome: Outcome
         do {
-            try await ledger.transition(orderID: orderID, to: .approved, step: "approval.\(source)", reason: reason)
+            // Only a pending order is approved: the state machine also lets a failed order go back to `approved`,
+            // but that is a staff retry of its saga, not an approval.
+            try await ledger.update(orderID: orderID, event: OrderEventDraft(step: "approval.\(source)", outcome: .transitioned, reason: reason)) { order in
+                guard order.status == .pendingApproval else { throw OrderTransitionError(from: order.status, to: .approved) }
+                try order.transition(to: .approved)
+            }
             outcome = .approved
         } catch let error as OrderTransitionError where Self.isPastApproval(error.from) {
             outcome = .alreadyApproved(error.from)

@@ -99,7 +99,8 @@ public struct ProviderRegistry: Sendable {
             )
         }
         if let supplier = live[.supplier] {
-            suppliers = supplier.feeds.enumerated().compactMap { index, feed in Self.supplier(feed, index: index, logger: logger) }
+            let key = supplier.credentials["SUPPLIER_API_KEY"]?.value ?? ""
+            suppliers = supplier.feeds.enumerated().compactMap { index, feed in Self.supplier(feed, index: index, apiKey: key, logger: logger) }
         }
         for (upstream, settings) in live {
             baseURLs[upstream] = settings.baseURL
@@ -110,9 +111,9 @@ public struct ProviderRegistry: Sendable {
         }
     }
 
-    /// A feed URL whose path ends in `.xml` is a Heureka feed; any other is the JSON supplier API, with its API key
-    /// as the URL's user (`https://<key>@supplier.example/api`).
-    static func supplier(_ feed: String, index: Int, logger: Logger) -> (any SupplierProvider)? {
+    /// A feed URL whose path ends in `.xml` is a Heureka feed; any other is the JSON supplier API, authenticated with
+    /// `SUPPLIER_API_KEY`.
+    static func supplier(_ feed: String, index: Int, apiKey: String, logger: Logger) -> (any SupplierProvider)? {
         guard var components = URLComponents(string: feed) else { return nil }
         let name = "\(components.host ?? "supplier")-\(index + 1)"
         if components.path.lowercased().hasSuffix(".xml") {
@@ -125,11 +126,8 @@ public struct ProviderRegistry: Sendable {
                 logger: logger
             )
         }
-        let key = components.user ?? ""
-        components.user = nil
-        components.password = nil
         return JSONSupplierAPI(
-            configuration: TransportConfiguration(baseURL: components.string ?? feed), credentials: JSONSupplierCredentials(apiKey: key),
+            configuration: TransportConfiguration(baseURL: components.string ?? feed), credentials: JSONSupplierCredentials(apiKey: apiKey),
             supplierID: name, logger: logger
         )
     }

@@ -1,8 +1,11 @@
 public import Foundation
 public import Queue
 
-// PLACEHOLDER (webhooks helper): replace the handler with real processing.
 /// Processes one stored webhook (`webhook.process` on the `webhooks` queue; job id = inbox row id).
+///
+/// The receiver enqueues it once the event is in the inbox; ``WebhookProcessor`` does the work (advance orders,
+/// invalidate caches). A run that fails marks the row `failed` with the error and is retried with the standard
+/// policy; after the last attempt the job is dead-lettered and the row stays `failed` for staff to replay.
 public enum WebhookProcessingJob {
     public static let name = "webhook.process"
     public static let queue = "webhooks"
@@ -26,7 +29,17 @@ public enum WebhookProcessingJob {
         return try await queue.enqueue(name: name, payload: bytes, options: options, now: nowMillis).created
     }
 
+    /// The handler to register for ``name`` on the `webhooks` queue.
     public static func handler(services: JobServices) -> JobWorker.Handler {
-        { _ in throw PermanentJobError("webhook processing is not built yet") }
+        let processor = WebhookProcessor(services: services)
+        return { context in
+            let payload: Payload
+            do {
+                payload = try context.payload()
+            } catch {
+                throw PermanentJobError("webhook job payload is not decodable")
+            }
+            try await processor.process(inboxID: payload.inboxID)
+        }
     }
 }

@@ -8,6 +8,8 @@ public enum ProductJobs {
         case FulfillmentJob.queue:
             worker.register(PlanChangeJob.name, handler: PlanChangeJob.handler(providers: services.providers, cache: services.cache, logger: services.logger))
             worker.register(FulfillmentJob.name, handler: FulfillmentSaga.handler(services: services))
+        case OrderNotificationJob.queue:
+            worker.register(OrderNotificationJob.name, handler: OrderNotificationJob.handler(services: services))
         case WebhookProcessingJob.queue:
             worker.register(WebhookProcessingJob.name, handler: WebhookProcessingJob.handler(services: services))
         default:

@@ -127,6 +127,14 @@ public final class SIMSandbox: SandboxUpstream {
         state.withLockedValue { $0.armedFailures[kind, default: []].append((errorCode, message)) }
     }
 
+    /// How many operations of `kind` (`activate`, `allocate`, …) the platform accepted, for `lineID` when given:
+    /// replays with the same request id are one operation, so "exactly one activation" is countable.
+    public func operationCount(kind: String, lineID: String? = nil) -> Int {
+        state.withLockedValue { state in
+            state.operations.values.filter { operation in operation.kind == kind && (lineID.map { operation.msisdn == $0 } ?? true) }.count
+        }
+    }
+
     /// The free cards, next to be allocated first.
     public var freeICCIDs: [String] { state.withLockedValue { $0.pool.map(\.iccid) } }
 
