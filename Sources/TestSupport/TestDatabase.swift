@@ -70,4 +70,21 @@ public enum TestDatabase {
             return try await rows.collect().count
         }
     }
+
+    /// Deletes every account of the default schema that holds one of these external ids (with its orders), so a
+    /// test can link a new account to the sandboxes' demo customers: one external account belongs to one user,
+    /// and an earlier run's account may still hold them. Tests run one at a time, so no running test loses its own.
+    public static func releaseLinks(billingCustomerID: String?, crmAccountID: String?, simAccountID: String?) async throws {
+        try await withClient(schema: nil) { client in
+            let holders = """
+                SELECT user_id FROM account_links WHERE billing_customer_id = $1 OR crm_account_id = $2 OR sim_account_id = $3
+                """
+            var bindings = PostgresBindings()
+            bindings.append(billingCustomerID)
+            bindings.append(crmAccountID)
+            bindings.append(simAccountID)
+            try await client.query(PostgresQuery(unsafeSQL: "DELETE FROM orders WHERE user_id IN (\(holders))", binds: bindings), logger: logger)
+            try await client.query(PostgresQuery(unsafeSQL: "DELETE FROM users WHERE id IN (\(holders))", binds: bindings), logger: logger)
+        }
+    }
 }

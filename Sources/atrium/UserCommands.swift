@@ -148,7 +148,7 @@ struct CreateUser: AsyncParsableCommand {
                 )
             }
         } catch let error as StoreError where error.code == .conflict {
-            exit(1, "an account with this email already exists")
+            exit(1, error.detail)
         } catch {
             exit(1, "could not create the account: \(error)")
         }

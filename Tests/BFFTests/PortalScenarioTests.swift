@@ -102,14 +102,9 @@ struct PortalScenarioTests {
         let client = PostgresClient(configuration: .init(database), backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
-            // An earlier run's account may still hold these demo ids (one external account belongs to one user):
-            // delete that account, so this run's link is the only one.
-            try await client.query(
-                """
-                DELETE FROM users WHERE id IN (SELECT user_id FROM account_links
-                    WHERE billing_customer_id = \(links.billingCustomerID) OR crm_account_id = \(links.crmAccountID)
-                    OR sim_account_id = \(links.simAccountID))
-                """
+            // An earlier run's account may still hold these demo ids (one external account belongs to one user).
+            try await TestDatabase.releaseLinks(
+                billingCustomerID: links.billingCustomerID, crmAccountID: links.crmAccountID, simAccountID: links.simAccountID
             )
             let store = AtriumStore.postgres(client: client, logger: logger)
             let user = try #require(try await store.users.user(email: email))

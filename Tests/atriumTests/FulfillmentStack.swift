@@ -120,6 +120,11 @@ final class FulfillmentStack: Sendable {
         if let staffRole {
             arguments += ["--role", staffRole]
         } else {
+            // One external account belongs to one user: an earlier test's account linked to alice's demo data goes.
+            try await TestDatabase.releaseLinks(
+                billingCustomerID: StripeSandbox.aliceCustomerID, crmAccountID: SalesforceSandbox.aliceAccountID,
+                simAccountID: SIMSandbox.aliceAccountID
+            )
             arguments += [
                 "--role", "customer", "--billing", "stripe:\(StripeSandbox.aliceCustomerID)",
                 "--crm-account", SalesforceSandbox.aliceAccountID, "--sim-account", SIMSandbox.aliceAccountID,
