@@ -38,7 +38,7 @@ public enum OrderFulfillmentBench {
         guard let redis, let database else {
             let services = AppServices(
                 config: AtriumConfig(), store: .memory(), cache: Cache(store: MemoryCacheStore(), logger: logger), providers: providers,
-                jobs: .memory(), redis: nil, jwtSecret: Secret("bench"), passwordPepper: Secret("bench"), logger: logger
+                jobs: .memory(), redis: nil, jwtSecret: Secret(String(repeating: "b", count: 48)), passwordPepper: Secret(String(repeating: "p", count: 32)), logger: logger
             )
             return try await measure(services: services, orders: orders, concurrency: concurrency, backend: "memory")
         }
@@ -50,7 +50,7 @@ public enum OrderFulfillmentBench {
             let services = AppServices(
                 config: AtriumConfig(), store: .postgres(client: client, logger: logger),
                 cache: Cache(store: RedisCacheStore(pool: pool), logger: logger), providers: providers,
-                jobs: .redis(pool: pool, keyPrefix: prefix), redis: pool, jwtSecret: Secret("bench"), passwordPepper: Secret("bench"),
+                jobs: .redis(pool: pool, keyPrefix: prefix), redis: pool, jwtSecret: Secret(String(repeating: "b", count: 48)), passwordPepper: Secret(String(repeating: "p", count: 32)),
                 logger: logger, orderEvents: RedisOrderEventBus(pool: pool, configuration: redis, keyPrefix: prefix, logger: logger)
             )
             let line = try await measure(services: services, orders: orders, concurrency: concurrency, backend: "redis+postgres") { user in
