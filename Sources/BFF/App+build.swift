@@ -84,6 +84,7 @@ public func buildRouter(services: AppServices, health: HealthController<AppReque
     AuthRoutes.add(to: api, services: services)
     PortalRoutes.add(to: api, services: services)
     OrderRoutes.add(to: api, services: services)
+    AdminRoutes.add(to: api, services: services)
     WebhookRoutes.add(to: router, services: services)
     ContractRoutes.add(to: router, services: services)
     return router

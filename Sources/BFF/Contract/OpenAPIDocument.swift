@@ -25,9 +25,10 @@ package struct OpenAPIDocument: Sendable {
     /// The whole contract of this server.
     package static let atrium = OpenAPIDocument(
         tags: areaTags,
-        operations: systemOperations + authOperations + portalOperations + orderOperations + webhookOperations,
+        operations: systemOperations + authOperations + portalOperations + orderOperations + webhookOperations + adminOperations,
         schemas: systemSchemas.merging(authSchemas) { first, _ in first }.merging(portalSchemas) { first, _ in first }
             .merging(orderSchemas) { first, _ in first }.merging(webhookSchemas) { first, _ in first }
+            .merging(adminSchemas) { first, _ in first }
     )
 
     package static let areaTags: [Tag] = [
