@@ -73,6 +73,7 @@ public func buildRouter(services: AppServices, health: HealthController<AppReque
     router.addMiddleware {
         RequestIDMiddleware()
         AccessLogMiddleware()
+        HTTPMetricsMiddleware(metrics: services.metrics)
         ProblemMiddleware()
         EdgeMiddleware(services: services)
         AuthenticationMiddleware(services: services)
@@ -80,6 +81,7 @@ public func buildRouter(services: AppServices, health: HealthController<AppReque
         IdempotencyMiddleware(services: services)
     }
     router.addRoutes(health.routes)
+    MetricsRoutes.add(to: router, services: services)
     let api = router.group("api/v1")
     AuthRoutes.add(to: api, services: services)
     PortalRoutes.add(to: api, services: services)
@@ -99,6 +101,10 @@ struct Dependencies {
     var sandboxes: SandboxUpstreams?
 
     init(config: AtriumConfig, logger: Logger, clock: AppClock) async throws {
+        let metrics = AppMetrics()
+        let cacheObserver = CacheMetricsObserver(metrics: metrics)
+        let providerStats = AdminProviderStats()
+        let transportObserver = TransportObservers([TransportMetricsObserver(metrics: metrics), providerStats])
         let cache: Cache
         let redisPool: RedisPool?
         let jobs: JobQueues
@@ -107,13 +113,13 @@ struct Dependencies {
             let pool = RedisPool(configuration: redis, logger: logger)
             lifecycle.append(RedisPoolService(pool: pool))
             checks.append(.redis(pool))
-            cache = Cache(store: RedisCacheStore(pool: pool), policies: config.cachePolicies, logger: logger)
+            cache = Cache(store: RedisCacheStore(pool: pool), policies: config.cachePolicies, observer: cacheObserver, logger: logger)
             jobs = .redis(pool: pool)
             redisPool = pool
             orderEvents = RedisOrderEventBus(pool: pool, configuration: redis, logger: logger)
         } else {
             checks.append(.memory("redis"))
-            cache = Cache(store: MemoryCacheStore(), policies: config.cachePolicies, logger: logger)
+            cache = Cache(store: MemoryCacheStore(), policies: config.cachePolicies, observer: cacheObserver, logger: logger)
             jobs = .memory()
             redisPool = nil
             orderEvents = MemoryOrderEventBus()
@@ -140,12 +146,12 @@ struct Dependencies {
             )
             self.sandboxes = sandboxes
             lifecycle.append(SandboxUpstreamsService(sandboxes: sandboxes))
-            providers = ProviderRegistry(sandboxes: sandboxes, logger: logger)
+            providers = ProviderRegistry(sandboxes: sandboxes, logger: logger, observer: transportObserver)
             for upstream in UpstreamID.allCases {
                 checks.append(.upstream(UpstreamProbe(upstream: upstream, baseURL: sandboxes.baseURL(upstream)), backend: "sandbox"))
             }
         case .live(let live):
-            providers = ProviderRegistry(live: live, logger: logger)
+            providers = ProviderRegistry(live: live, logger: logger, observer: transportObserver)
             for upstream in UpstreamID.allCases {
                 if let settings = live[upstream] {
                     checks.append(.upstream(UpstreamProbe(upstream: upstream, baseURL: settings.baseURL)))
@@ -167,12 +173,16 @@ struct Dependencies {
             passwordPepper: config.passwordPepper ?? Secret(SecretGenerator.random(bytes: 32)),
             clock: clock,
             logger: logger,
-            orderEvents: orderEvents
+            orderEvents: orderEvents,
+            metrics: metrics,
+            providerStats: providerStats
         )
         if redisPool == nil {
             // Without Redis no `atrium worker` process can reach the queues: the embedded default runs its workers here.
             for (name, queue) in jobs.all {
-                let worker = JobWorker(queue: queue, configuration: .init(concurrency: 4), logger: logger)
+                let worker = JobWorker(
+                    queue: queue, configuration: .init(concurrency: 4), observer: QueueMetricsObserver(metrics: metrics), logger: logger
+                )
                 ProductJobs.register(on: worker, queue: name, services: services.jobServices)
                 lifecycle.append(WorkerService(worker: worker, deadline: .seconds(10)))
             }

@@ -60,6 +60,11 @@ public struct AppServices: Sendable {
     public let logger: Logger
     /// Live order timeline fan-out (Redis pub/sub across processes, or in memory).
     public let orderEvents: any OrderEventBus
+    /// This process's Prometheus families (`GET /metrics`); the cache, providers and workers built with these
+    /// services report into the same value.
+    public let metrics: AppMetrics
+    /// Recent upstream calls per provider for `GET /admin/providers` (nil: the route shows circuit snapshots only).
+    public let providerStats: AdminProviderStats?
 
     public init(
         config: AtriumConfig,
@@ -72,7 +77,9 @@ public struct AppServices: Sendable {
         passwordPepper: Secret,
         clock: AppClock = .system,
         logger: Logger,
-        orderEvents: any OrderEventBus = MemoryOrderEventBus()
+        orderEvents: any OrderEventBus = MemoryOrderEventBus(),
+        metrics: AppMetrics = AppMetrics(),
+        providerStats: AdminProviderStats? = nil
     ) {
         self.config = config
         self.store = store
@@ -85,6 +92,8 @@ public struct AppServices: Sendable {
         self.clock = clock
         self.logger = logger
         self.orderEvents = orderEvents
+        self.metrics = metrics
+        self.providerStats = providerStats
     }
 
     public var ledger: OrderLedger { OrderLedger(orders: store.orders, events: orderEvents, clock: clock, logger: logger) }

@@ -27,12 +27,13 @@ struct ContractResponseTests {
             try await contract.check(client, .get, "/ready")
             try await contract.check(client, .get, "/openapi.json")
             try await contract.check(client, .get, "/docs")
+            try await contract.check(client, .get, "/metrics")
             // Unknown routes are not operations, but their problem body is the contract's Problem.
             let unknown = try await client.execute(uri: "/api/v1/nope", method: .get)
             #expect(unknown.status == .notFound)
             #expect(contract.validator.validate(try ContractChecker.json(unknown), schemaNamed: "Problem") == [])
         }
-        #expect(contract.checked.count == 4)
+        #expect(contract.checked.count == 5)
     }
 
     @Test func authAndPortalFlowOnTheEmbeddedDefaultMatchesTheContract() async throws {
@@ -84,11 +85,15 @@ struct ContractResponseTests {
             throw error
         }
         await sandboxes.stop()
-        // The webhook receivers' real answers are checked by WebhookContractTests (signed sandbox deliveries).
-        let documented = Set(OpenAPIDocument.atrium.operations.filter { !$0.path.hasPrefix("/webhooks/") }.map { "\($0.method) \($0.path)" })
+        // The webhook receivers' real answers are checked by WebhookContractTests (signed sandbox deliveries), the
+        // admin routes' by AdminCustomerContractTests and AdminQueueContractTests (staff tokens, seeded queues).
+        let documented = Set(
+            OpenAPIDocument.atrium.operations.filter { !$0.path.hasPrefix("/webhooks/") && !$0.path.hasPrefix("/api/v1/admin/") }
+                .map { "\($0.method) \($0.path)" }
+        )
         let missing = documented.subtracting(contract.checked.map { "\($0.method) \($0.path)" })
         // The system routes are checked on the embedded default above.
-        #expect(missing == ["GET /health", "GET /ready", "GET /openapi.json", "GET /docs"], "operations no real response was checked for: \(missing.sorted())")
+        #expect(missing == ["GET /health", "GET /ready", "GET /openapi.json", "GET /docs", "GET /metrics"], "operations no real response was checked for: \(missing.sorted())")
     }
 
     /// A clock that moves 250 ms each time it is read, so the ~40 requests of the flow refill the rate-limit
@@ -157,6 +162,7 @@ struct ContractResponseTests {
         try await contract.check(client, .post, "/api/v1/cases", token: token, json: #"{"subject": 1}"#, expect: .badRequest)
 
         try await OrderContractFlow.run(client, services: services, contract: contract, token: token)
+        try await AdminOperationsContractFlow.run(client, services: services, contract: contract)
 
         try await contract.check(client, .post, "/api/v1/auth/mfa/enroll", token: token)
         try await contract.check(client, .post, "/api/v1/auth/mfa/verify", token: token, json: #"{"code": "000000"}"#, expect: .badRequest)

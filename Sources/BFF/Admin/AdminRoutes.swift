@@ -28,6 +28,6 @@ public enum AdminRoutes {
     /// Adds the admin areas' routes under `api` (= `/api/v1`). The order approval is added by ``OrderRoutes``.
     public static func add(to api: RouterGroup<AppRequestContext>, services: AppServices) {
         AdminCustomerRoutes.add(to: api, services: services)
-        AdminOperationsRoutes.add(to: api, services: services)
+        AdminOperationsRoutes.add(to: api, services: services, providerStats: services.providerStats)
     }
 }

@@ -1,4 +1,4 @@
-/// The system routes: `/health`, `/ready`, `/openapi.json`, `/docs` (HealthController, ContractRoutes).
+/// The system routes: `/health`, `/ready`, `/openapi.json`, `/docs`, `/metrics` (HealthController, ContractRoutes, MetricsRoutes).
 extension OpenAPIDocument {
     static var systemOperations: [APIOperation] {
         [
@@ -47,6 +47,27 @@ extension OpenAPIDocument {
                     .success(status: 200, description: "The page.", schema: "HTMLPage", headers: [.eTag, .cacheControl], mediaType: "text/html")
                 ]
             ),
+            APIOperation(
+                "GET", "/metrics",
+                id: "getMetrics", tag: "system",
+                summary: "Prometheus metrics (text exposition 0.0.4)",
+                description: """
+                    This process's metrics in the Prometheus text format: `atrium_http_requests_total` and \
+                    `atrium_http_request_duration_seconds` (by method, route template and status), `atrium_upstream_calls_total`, \
+                    `atrium_upstream_call_duration_seconds` and `atrium_upstream_circuit_state` (by provider, operation, outcome), \
+                    `atrium_cache_lookups_total` (hit, miss, stale), `atrium_queue_jobs` (by queue and state, read at each scrape), \
+                    `atrium_queue_job_wait_seconds`, `atrium_queue_job_run_seconds`, `atrium_queue_runs_total`, \
+                    `atrium_webhooks_received_total` and `atrium_webhooks_rejected_total`. Needs no token and is not rate limited: \
+                    keep it off the public edge.
+                    """,
+                access: .anonymous,
+                responses: [
+                    .success(
+                        status: 200, description: "The exposition.", schema: "PrometheusText", headers: [.cacheControl],
+                        mediaType: "text/plain"
+                    )
+                ]
+            ),
         ]
     }
 
@@ -81,6 +102,7 @@ extension OpenAPIDocument {
                 ]
             ).describe("An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0)."),
             "HTMLPage": JSONSchema.string().describe("An HTML document."),
+            "PrometheusText": JSONSchema.string().describe("Prometheus text exposition format 0.0.4."),
         ]
     }
 }

@@ -4,6 +4,9 @@ public import Logging
 /// Writes one JSON object per line to standard output: `timestamp`, `level`, `message`, `logger`,
 /// `request_id` (when the log comes from a request), then any other metadata.
 ///
+/// The message and every metadata value (the error's description too) pass through ``LogRedaction`` first:
+/// e-mail addresses, tokens, card numbers and passwords never reach the output.
+///
 /// Each record is a single `write(2)` of a whole line, so lines from concurrent tasks never interleave.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
@@ -31,7 +34,7 @@ public struct JSONLogHandler: LogHandler {
         if let error = event.error { merged["error"] = .string("\(error)") }
 
         var line = "{\"timestamp\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"message\":"
-        Self.appendJSONString("\(event.message)", to: &line)
+        Self.appendJSONString(LogRedaction.redact("\(event.message)"), to: &line)
         line += ",\"logger\":"
         Self.appendJSONString(label, to: &line)
         // Hummingbird keys each request's logger with `hb.request.id`; Atrium sets it to the X-Request-ID value.
@@ -39,6 +42,7 @@ public struct JSONLogHandler: LogHandler {
             line += ",\"request_id\":"
             Self.appendJSONString("\(requestID)", to: &line)
         }
+        merged = LogRedaction.redact(merged)
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             let name = Self.reservedKeys.contains(key) ? "meta.\(key)" : key
             line += ","

@@ -2,6 +2,8 @@ import Logging
 
 extension AtriumConfig {
     /// Installs the process-wide log handler; call once, from `main`, before any logger is made.
+    ///
+    /// Both formats redact their lines (``LogRedaction``).
     public func bootstrapLogging() {
         let level = logLevel
         switch logFormat {
@@ -11,7 +13,7 @@ extension AtriumConfig {
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardOutput(label: label)
                 handler.logLevel = level
-                return handler
+                return RedactingLogHandler(handler)
             }
         }
     }

@@ -23,27 +23,34 @@ public struct ProviderRegistry: Sendable {
     public init() {}
 
     /// Adapters for the running sandboxes.
-    public init(sandboxes: SandboxUpstreams, logger: Logger) {
+    ///
+    /// - Parameter observer: Given to every adapter's transport (call outcomes, circuit changes); pass one
+    ///   fan-out value to feed several consumers (metrics, provider stats).
+    public init(sandboxes: SandboxUpstreams, logger: Logger, observer: (any TransportObserver)? = nil) {
         func transport(_ upstream: UpstreamID) -> TransportConfiguration { TransportConfiguration(baseURL: sandboxes.baseURL(upstream)) }
         billing[.stripe] = StripeBillingProvider(
-            configuration: transport(.stripe), credentials: StripeCredentials(apiKey: sandboxes.stripe.apiKey), logger: logger
+            configuration: transport(.stripe), credentials: StripeCredentials(apiKey: sandboxes.stripe.apiKey), logger: logger,
+            observer: observer
         )
         billing[.whmcs] = WHMCSBillingProvider(
             configuration: transport(.whmcs),
             credentials: WHMCSCredentials(identifier: sandboxes.whmcs.secrets.identifier, secret: sandboxes.whmcs.secrets.secret),
-            logger: logger
+            logger: logger,
+            observer: observer
         )
         let salesforce = sandboxes.salesforce.credentials
         crm = SalesforceCRMProvider(
             configuration: transport(.salesforce),
             credentials: SalesforceCredentials(clientID: salesforce["client_id"] ?? "", clientSecret: salesforce["client_secret"] ?? ""),
-            logger: logger
+            logger: logger,
+            observer: observer
         )
         let simCredentials = sandboxes.sim.credentials
         sim = SIMPlatformProvider(
             configuration: transport(.sim),
             credentials: SIMCredentials(oemID: simCredentials["oem_id"] ?? "", oemKey: simCredentials["oem_key"] ?? ""),
-            logger: logger
+            logger: logger,
+            observer: observer
         )
         suppliers = [
             HeurekaFeedSupplier(
@@ -56,7 +63,7 @@ public struct ProviderRegistry: Sendable {
             ),
             JSONSupplierAPI(
                 configuration: transport(.supplier), credentials: JSONSupplierCredentials(apiKey: sandboxes.supplier.apiKey),
-                supplierID: "sandbox-api", logger: logger
+                supplierID: "sandbox-api", logger: logger, observer: observer
             ),
         ]
         for upstream in UpstreamID.allCases { baseURLs[upstream] = sandboxes.baseURL(upstream) }
@@ -66,19 +73,22 @@ public struct ProviderRegistry: Sendable {
     }
 
     /// Adapters for the live upstreams of the configuration (`ATRIUM_UPSTREAMS=live`).
-    public init(live: [UpstreamID: LiveUpstream], logger: Logger) {
+    ///
+    /// - Parameter observer: Given to every adapter's transport, as in ``init(sandboxes:logger:observer:)``.
+    public init(live: [UpstreamID: LiveUpstream], logger: Logger, observer: (any TransportObserver)? = nil) {
         func secret(_ upstream: LiveUpstream, _ name: String) -> String { upstream.credentials[name]?.value ?? "" }
         if let stripe = live[.stripe] {
             billing[.stripe] = StripeBillingProvider(
                 configuration: TransportConfiguration(baseURL: stripe.baseURL),
-                credentials: StripeCredentials(apiKey: secret(stripe, "STRIPE_API_KEY")), logger: logger
+                credentials: StripeCredentials(apiKey: secret(stripe, "STRIPE_API_KEY")), logger: logger, observer: observer
             )
         }
         if let whmcs = live[.whmcs] {
             billing[.whmcs] = WHMCSBillingProvider(
                 configuration: TransportConfiguration(baseURL: whmcs.baseURL),
                 credentials: WHMCSCredentials(identifier: secret(whmcs, "WHMCS_IDENTIFIER"), secret: secret(whmcs, "WHMCS_SECRET")),
-                logger: logger
+                logger: logger,
+                observer: observer
             )
         }
         if let salesforce = live[.salesforce] {
@@ -87,7 +97,8 @@ public struct ProviderRegistry: Sendable {
                 credentials: SalesforceCredentials(
                     clientID: secret(salesforce, "SALESFORCE_CLIENT_ID"), clientSecret: secret(salesforce, "SALESFORCE_CLIENT_SECRET")
                 ),
-                logger: logger
+                logger: logger,
+                observer: observer
             )
         }
         if let platform = live[.sim] {
@@ -95,12 +106,15 @@ public struct ProviderRegistry: Sendable {
             let parts = secret(platform, "SIM_AUTH_KEY").split(separator: ":", maxSplits: 1).map(String.init)
             sim = SIMPlatformProvider(
                 configuration: TransportConfiguration(baseURL: platform.baseURL),
-                credentials: SIMCredentials(oemID: parts.first ?? "", oemKey: parts.count > 1 ? parts[1] : ""), logger: logger
+                credentials: SIMCredentials(oemID: parts.first ?? "", oemKey: parts.count > 1 ? parts[1] : ""), logger: logger,
+                observer: observer
             )
         }
         if let supplier = live[.supplier] {
             let key = supplier.credentials["SUPPLIER_API_KEY"]?.value ?? ""
-            suppliers = supplier.feeds.enumerated().compactMap { index, feed in Self.supplier(feed, index: index, apiKey: key, logger: logger) }
+            suppliers = supplier.feeds.enumerated().compactMap { index, feed in
+                Self.supplier(feed, index: index, apiKey: key, logger: logger, observer: observer)
+            }
         }
         for (upstream, settings) in live {
             baseURLs[upstream] = settings.baseURL
@@ -113,7 +127,11 @@ public struct ProviderRegistry: Sendable {
 
     /// A feed URL whose path ends in `.xml` is a Heureka feed; any other is the JSON supplier API, authenticated with
     /// `SUPPLIER_API_KEY`.
-    static func supplier(_ feed: String, index: Int, apiKey: String, logger: Logger) -> (any SupplierProvider)? {
+    ///
+    /// Heureka feeds stream through their own downloader, not an ``HTTPTransport``: `observer` reaches the JSON API only.
+    static func supplier(
+        _ feed: String, index: Int, apiKey: String, logger: Logger, observer: (any TransportObserver)? = nil
+    ) -> (any SupplierProvider)? {
         guard var components = URLComponents(string: feed) else { return nil }
         let name = "\(components.host ?? "supplier")-\(index + 1)"
         if components.path.lowercased().hasSuffix(".xml") {
@@ -128,7 +146,7 @@ public struct ProviderRegistry: Sendable {
         }
         return JSONSupplierAPI(
             configuration: TransportConfiguration(baseURL: components.string ?? feed), credentials: JSONSupplierCredentials(apiKey: apiKey),
-            supplierID: name, logger: logger
+            supplierID: name, logger: logger, observer: observer
         )
     }
 }

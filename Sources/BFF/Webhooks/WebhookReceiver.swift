@@ -39,7 +39,21 @@ struct WebhookReceiver: Sendable {
         self.limits = limits
     }
 
+    /// Runs the steps above and counts the outcome in `atrium_webhooks_received_total` / `_rejected_total`
+    /// (reason: the problem slug, e.g. `webhook-signature-invalid`; `internal` for any other error).
     func receive(_ request: Request, context: AppRequestContext) async throws -> WebhookAcknowledgement {
+        do {
+            let acknowledgement = try await handle(request, context: context)
+            services.metrics.webhookReceived(provider: upstream.id.rawValue, duplicate: acknowledgement.duplicate)
+            return acknowledgement
+        } catch {
+            let reason = (error as? Problem).map { String($0.kind.type.split(separator: ":").last ?? "internal") } ?? "internal"
+            services.metrics.webhookRejected(provider: upstream.id.rawValue, reason: reason)
+            throw error
+        }
+    }
+
+    private func handle(_ request: Request, context: AppRequestContext) async throws -> WebhookAcknowledgement {
         guard EdgeMiddleware.isJSON(request.headers[.contentType]) else { throw WebhookProblems.unsupportedMediaType() }
         let secrets = (services.providers.webhookSecrets[upstream.id] ?? []).filter { !$0.value.isEmpty }
         guard !secrets.isEmpty else {

@@ -25,13 +25,17 @@ public final class SIMPlatformProvider: SIMProvider {
     ///   - credentials: The OEM id and key `authOem` takes.
     ///   - httpClient: The process's client.
     ///   - logger: Where the transport logs.
+    ///   - observer: Receives call outcomes and circuit changes, for metrics.
     public init(
         configuration: TransportConfiguration,
         credentials: SIMCredentials,
         httpClient: HTTPClient = HTTPTransport.sharedHTTPClient,
-        logger: Logger = Logger(label: "atrium.provider.sim")
+        logger: Logger = Logger(label: "atrium.provider.sim"),
+        observer: (any TransportObserver)? = nil
     ) {
-        self.transport = HTTPTransport(provider: .sim, configuration: configuration, httpClient: httpClient, logger: logger)
+        self.transport = HTTPTransport(
+            provider: .sim, configuration: configuration, httpClient: httpClient, logger: logger, observer: observer
+        )
         self.client = SIMPlatformClient(transport: transport, credentials: credentials)
     }
 

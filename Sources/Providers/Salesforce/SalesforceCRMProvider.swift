@@ -30,14 +30,18 @@ public struct SalesforceCRMProvider: CRMProvider {
     ///   - org: How the org is set up (currency, SLA field).
     ///   - httpClient: The process's HTTP client.
     ///   - logger: Where transport lines go.
+    ///   - observer: Receives call outcomes and circuit changes, for metrics.
     public init(
         configuration: TransportConfiguration,
         credentials: SalesforceCredentials,
         org: SalesforceOrgSettings = SalesforceOrgSettings(),
         httpClient: HTTPClient = HTTPTransport.sharedHTTPClient,
-        logger: Logger = Logger(label: "atrium.provider.salesforce")
+        logger: Logger = Logger(label: "atrium.provider.salesforce"),
+        observer: (any TransportObserver)? = nil
     ) {
-        self.client = SalesforceClient(configuration: configuration, credentials: credentials, httpClient: httpClient, logger: logger)
+        self.client = SalesforceClient(
+            configuration: configuration, credentials: credentials, httpClient: httpClient, logger: logger, observer: observer
+        )
         self.org = org
     }
 

@@ -21,16 +21,26 @@ final class SalesforceClient: Sendable {
     private let login: HTTPTransport
     private let httpClient: HTTPClient
     private let logger: Logger
+    private let observer: (any TransportObserver)?
     private let session = SalesforceSession()
     private let instances = NIOLockedValueBox<[String: HTTPTransport]>([:])
     private let decoder = JSONDecoder()
 
-    init(configuration: TransportConfiguration, credentials: SalesforceCredentials, httpClient: HTTPClient, logger: Logger) {
+    init(
+        configuration: TransportConfiguration,
+        credentials: SalesforceCredentials,
+        httpClient: HTTPClient,
+        logger: Logger,
+        observer: (any TransportObserver)? = nil
+    ) {
         self.configuration = configuration
         self.credentials = credentials
         self.httpClient = httpClient
         self.logger = logger
-        self.login = HTTPTransport(provider: .salesforce, configuration: configuration, httpClient: httpClient, logger: logger)
+        self.observer = observer
+        self.login = HTTPTransport(
+            provider: .salesforce, configuration: configuration, httpClient: httpClient, logger: logger, observer: observer
+        )
     }
 
     // MARK: Token
@@ -67,7 +77,9 @@ final class SalesforceClient: Sendable {
             if let existing = instances[instanceURL] { return existing }
             var configuration = self.configuration
             configuration.baseURL = instanceURL
-            let transport = HTTPTransport(provider: .salesforce, configuration: configuration, httpClient: httpClient, logger: logger)
+            let transport = HTTPTransport(
+                provider: .salesforce, configuration: configuration, httpClient: httpClient, logger: logger, observer: observer
+            )
             instances[instanceURL] = transport
             return transport
         }

@@ -35,13 +35,17 @@ public struct StripeBillingProvider: BillingProvider {
     ///   - credentials: The API key.
     ///   - httpClient: The process's client; by default the transport's shared one (redirects off).
     ///   - logger: Where the transport logs.
+    ///   - observer: Receives call outcomes and circuit changes, for metrics.
     public init(
         configuration: TransportConfiguration,
         credentials: StripeCredentials,
         httpClient: HTTPClient = HTTPTransport.sharedHTTPClient,
-        logger: Logger = Logger(label: "atrium.provider.stripe")
+        logger: Logger = Logger(label: "atrium.provider.stripe"),
+        observer: (any TransportObserver)? = nil
     ) {
-        self.transport = HTTPTransport(provider: .stripe, configuration: configuration, httpClient: httpClient, logger: logger)
+        self.transport = HTTPTransport(
+            provider: .stripe, configuration: configuration, httpClient: httpClient, logger: logger, observer: observer
+        )
         self.client = StripeClient(transport: transport, credentials: credentials)
     }
 

@@ -33,13 +33,17 @@ public struct WHMCSBillingProvider: BillingProvider {
     ///   - credentials: The API identifier and secret.
     ///   - httpClient: The process's HTTP client.
     ///   - logger: The adapter's logger.
+    ///   - observer: Receives call outcomes and circuit changes, for metrics.
     public init(
         configuration: TransportConfiguration,
         credentials: WHMCSCredentials,
         httpClient: HTTPClient = HTTPTransport.sharedHTTPClient,
-        logger: Logger = Logger(label: "atrium.provider.whmcs")
+        logger: Logger = Logger(label: "atrium.provider.whmcs"),
+        observer: (any TransportObserver)? = nil
     ) {
-        let transport = HTTPTransport(provider: .whmcs, configuration: configuration, httpClient: httpClient, logger: logger)
+        let transport = HTTPTransport(
+            provider: .whmcs, configuration: configuration, httpClient: httpClient, logger: logger, observer: observer
+        )
         self.client = WHMCSClient(transport: transport, credentials: credentials)
         self.logger = logger
     }

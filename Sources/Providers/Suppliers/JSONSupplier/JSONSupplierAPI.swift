@@ -30,15 +30,19 @@ public final class JSONSupplierAPI: SupplierOrdering {
     ///   - pageSize: Items per page when streaming the catalog (clamped to 1–200).
     ///   - httpClient: The process's client.
     ///   - logger: The transport's logger.
+    ///   - observer: Receives call outcomes and circuit changes, for metrics.
     public init(
         configuration: TransportConfiguration,
         credentials: JSONSupplierCredentials,
         supplierID: String,
         pageSize: Int = 100,
         httpClient: HTTPClient = HTTPTransport.sharedHTTPClient,
-        logger: Logger = Logger(label: "atrium.provider.supplier-api")
+        logger: Logger = Logger(label: "atrium.provider.supplier-api"),
+        observer: (any TransportObserver)? = nil
     ) {
-        self.client = JSONSupplierClient(configuration: configuration, credentials: credentials, httpClient: httpClient, logger: logger)
+        self.client = JSONSupplierClient(
+            configuration: configuration, credentials: credentials, httpClient: httpClient, logger: logger, observer: observer
+        )
         self.supplierID = supplierID
         self.pageSize = min(max(pageSize, 1), 200)
     }

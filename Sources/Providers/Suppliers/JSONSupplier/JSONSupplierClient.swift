@@ -22,8 +22,16 @@ final class JSONSupplierClient: Sendable {
     let transport: HTTPTransport
     let credentials: JSONSupplierCredentials
 
-    init(configuration: TransportConfiguration, credentials: JSONSupplierCredentials, httpClient: HTTPClient, logger: Logger) {
-        self.transport = HTTPTransport(provider: .supplier, configuration: configuration, httpClient: httpClient, logger: logger)
+    init(
+        configuration: TransportConfiguration,
+        credentials: JSONSupplierCredentials,
+        httpClient: HTTPClient,
+        logger: Logger,
+        observer: (any TransportObserver)? = nil
+    ) {
+        self.transport = HTTPTransport(
+            provider: .supplier, configuration: configuration, httpClient: httpClient, logger: logger, observer: observer
+        )
         self.credentials = credentials
     }
 
