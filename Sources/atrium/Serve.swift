@@ -6,7 +6,7 @@ import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP server: the portal API, /openapi.json, /docs, /health and /ready (admin and webhook APIs arrive with their issues).",
+        abstract: "Run the HTTP server: the portal, order and admin APIs, webhook receivers, /metrics, /openapi.json, /docs, /health and /ready.",
         discussion: """
             With neither REDIS_URL nor DATABASE_URL set it runs the embedded default (in-memory backends; with \
             ATRIUM_UPSTREAMS=sandbox, the default, the five sandbox upstreams run in-process). \
