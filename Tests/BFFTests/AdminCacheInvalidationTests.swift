@@ -54,6 +54,9 @@ struct AdminCacheInvalidationTests {
         try await Self.withAdmin { harness, client in
             let alice = try await harness.token(harness.alice)
             let admin = try await harness.staffToken([.admin])
+            // The catalog is tenant-global: an earlier test's entry (written on another test clock) must not be
+            // what this test reads.
+            _ = try await harness.services.cache.invalidate(CacheTag.all(.global(tenant: OrderHarness.tenant)))
             try await Self.warm(client, "/api/v1/invoices", token: alice)
             try await Self.warm(client, "/api/v1/catalog", token: alice)
 

@@ -15,7 +15,7 @@ struct AdminAuditTrail: Sendable {
             actorID: context.staff.userID,
             actorKind: UserKind.staff.rawValue,
             action: action,
-            subject: String(subject.prefix(128)),
+            subject: String(subject.prefix(256)),
             outcome: outcome,
             clientIP: context.requestMeta.clientIP,
             userAgent: context.requestMeta.userAgent.map { String($0.prefix(256)) },

@@ -45,7 +45,7 @@ struct AdminCacheController: Sendable {
             guard let id = UUID(uuidString: raw), let user = try await services.store.users.user(id: id), user.tenant == tenant,
                 user.kind == .customer
             else {
-                await AdminQueueAudit(services: services).record(
+                await AdminAuditTrail(services: services).record(
                     context, action: "cache.invalidate", subject: "customer:\(raw.prefix(64))", outcome: "failure", details: ["status": "404"]
                 )
                 throw PortalProblems.notFound()
@@ -63,7 +63,7 @@ struct AdminCacheController: Sendable {
         } else {
             throw PortalProblems.validation(field: "body", "needs `tag`, `customer_id` or both.")
         }
-        await AdminQueueAudit(services: services).record(
+        await AdminAuditTrail(services: services).record(
             context, action: "cache.invalidate", subject: subject, outcome: "success",
             details: ["tag": body.tag ?? "*", "removed": "\(removed)"]
         )

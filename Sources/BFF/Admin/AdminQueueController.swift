@@ -7,7 +7,7 @@ import Queue
 /// Staff views and repairs of the product job queues (`/admin/queues…`, `/admin/jobs/{id}/retry`).
 ///
 /// Queues are shared infrastructure of the deployment (not tenant data), so they are open to the operating
-/// roles only (``roles``). Every mutation leaves an audit row (``AdminQueueAudit``): `queue.job.retry`,
+/// roles only (``roles``). Every mutation leaves an audit row (``AdminAuditTrail``): `queue.job.retry`,
 /// `queue.job.remove`, `queue.job.promote`, `queue.pause`, `queue.resume`, `queue.dead.replay`.
 struct AdminQueueController: Sendable {
     static let roles: Set<Role> = [.admin, .ops]
@@ -17,7 +17,7 @@ struct AdminQueueController: Sendable {
     static let maxLimit = 100
 
     let services: AppServices
-    var audit: AdminQueueAudit { AdminQueueAudit(services: services) }
+    var audit: AdminAuditTrail { AdminAuditTrail(services: services) }
 
     var routes: RouteCollection<StaffContext> {
         let routes = RouteCollection(context: StaffContext.self)
