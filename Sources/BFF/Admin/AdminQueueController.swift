@@ -170,15 +170,14 @@ struct AdminQueueController: Sendable {
         return id
     }
 
-    /// The opaque paging cursor: the next offset, base64url-encoded.
+    /// The opaque paging cursor: the next offset, base64url-encoded (``Base64URL``).
     static func cursor(_ offset: Int) -> String {
-        Data("o\(offset)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Array("o\(offset)".utf8))
     }
 
     static func offset(_ cursor: String?) throws -> Int {
         guard let cursor else { return 0 }
-        let padded = cursor + String(repeating: "=", count: (4 - cursor.count % 4) % 4)
-        guard let data = Data(base64Encoded: padded), let text = String(data: data, encoding: .utf8), text.hasPrefix("o"),
+        guard let data = Base64URL.decode(cursor[...]), let text = String(data: data, encoding: .utf8), text.hasPrefix("o"),
             let offset = Int(text.dropFirst()), (0...1_000_000).contains(offset)
         else { throw PortalProblems.validation(field: "cursor", "is not a cursor of this list.") }
         return offset
