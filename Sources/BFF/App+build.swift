@@ -9,12 +9,16 @@ import Providers
 import Queue
 import RedisClient
 import Sandbox
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Builds the whole server from one configuration value: backends, services, router.
 ///
 /// `main` only parses arguments and calls this; tests call it with in-memory or test-backend configurations.
-public func buildApplication(config: AtriumConfig, logger: Logger, clock: AppClock = .system) async throws -> some ApplicationProtocol {
+///
+/// - Parameter observability: Services to run first and stop last (the tracer's exporter, ``AtriumConfig/bootstrapTracing(role:logger:)``).
+public func buildApplication(
+    config: AtriumConfig, logger: Logger, clock: AppClock = .system, observability: [any Service] = []
+) async throws -> some ApplicationProtocol {
     let dependencies = try await Dependencies(config: config, logger: logger, clock: clock)
     if config.database == nil {
         // PRODUCT.md: the demo accounts exist only in the memory store, never when DATABASE_URL is set.
@@ -26,7 +30,7 @@ public func buildApplication(config: AtriumConfig, logger: Logger, clock: AppClo
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(config.host, port: config.port)),
-        services: dependencies.lifecycle,
+        services: observability + dependencies.lifecycle,
         onServerRunning: { channel in
             logger.info(
                 "atrium listening",
@@ -72,6 +76,9 @@ public func buildRouter(services: AppServices, health: HealthController<AppReque
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()
+        // A server span per request, named by its route template, a child of an incoming `traceparent`; everything
+        // inside (logs, upstream calls, enqueued jobs) joins its trace.
+        TracingMiddleware()
         AccessLogMiddleware()
         HTTPMetricsMiddleware(metrics: services.metrics)
         ProblemMiddleware()

@@ -3,6 +3,7 @@ import BFF
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,8 +23,9 @@ struct Serve: AsyncParsableCommand {
         if config.isEmbeddedDefault {
             logger.notice("embedded default: in-memory backends, in-process sandbox upstreams and workers, demo accounts (password atrium-demo-password)")
         }
+        let tracing = try bootstrapTracing(config, role: "serve", logger: logger)
         try await migrateAtStart(config, logger: logger)
-        let app = try await buildApplication(config: config, logger: logger)
+        let app = try await buildApplication(config: config, logger: logger, observability: [tracing])
         try await app.runService()
         logger.info("atrium serve stopped")
     }
@@ -35,6 +37,16 @@ func loadConfiguration() throws -> AtriumConfig {
         return try AtriumConfig(environment: ProcessInfo.processInfo.environment)
     } catch {
         FileHandle.standardError.write(Data("atrium: configuration error: \(error.description)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+/// Installs the process's tracer; a failure (a collector URL swift-otel refuses) stops the process with exit code 2.
+func bootstrapTracing(_ config: AtriumConfig, role: String, logger: Logger) throws -> any Service {
+    do {
+        return try config.bootstrapTracing(role: role, logger: logger)
+    } catch {
+        FileHandle.standardError.write(Data("atrium: configuration error: tracing: \(error)\n".utf8))
         throw ExitCode(2)
     }
 }

@@ -45,7 +45,9 @@ final class FulfillmentStack: Sendable {
     }
 
     /// Starts the sandboxes and the server; the caller starts workers (``startWorker()``) and calls ``stop()``.
-    static func start(simOperationDelay: Duration = .milliseconds(300), simPoolSize: Int = 200) async throws -> FulfillmentStack {
+    static func start(
+        simOperationDelay: Duration = .milliseconds(300), simPoolSize: Int = 200, extraEnvironment: [String: String] = [:]
+    ) async throws -> FulfillmentStack {
         let sandboxes = try await SandboxUpstreams.start(simOperationDelay: simOperationDelay, simPoolSize: simPoolSize)
         let port = try freeLoopbackPort()
         for upstream in sandboxes.all {
@@ -57,7 +59,7 @@ final class FulfillmentStack: Sendable {
         await pool.close()
         let salesforce = sandboxes.salesforce.credentials
         let sim = sandboxes.sim.credentials
-        let environment: [String: String] = [
+        var environment: [String: String] = [
             "REDIS_URL": redis,
             "DATABASE_URL": databaseURL(),
             "ATRIUM_PORT": "\(port)",
@@ -83,6 +85,7 @@ final class FulfillmentStack: Sendable {
             "SUPPLIER_API_KEY": sandboxes.supplier.apiKey,
             "SUPPLIER_WEBHOOK_SECRET": sandboxes.supplier.webhookSecret,
         ]
+        environment.merge(extraEnvironment) { $1 }
         let server = try AtriumProcess.start(["serve"], environment: environment)
         let stack = FulfillmentStack(sandboxes: sandboxes, server: server, port: port, environment: environment)
         let deadline = ContinuousClock.now + .seconds(30)
@@ -95,9 +98,9 @@ final class FulfillmentStack: Sendable {
     }
 
     /// An `atrium worker` process on the order queues.
-    func startWorker() throws -> AtriumProcess {
+    func startWorker(extraArguments: [String] = []) throws -> AtriumProcess {
         try AtriumProcess.start(
-            ["worker", "--queues", "fulfillment,webhooks,notifications", "--concurrency", "16", "--lease-seconds", "3"],
+            ["worker", "--queues", "fulfillment,webhooks,notifications", "--concurrency", "16", "--lease-seconds", "3"] + extraArguments,
             environment: environment
         )
     }

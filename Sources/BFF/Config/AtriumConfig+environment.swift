@@ -69,6 +69,7 @@ extension AtriumConfig {
             }
             self.maxBodyBytes = number
         }
+        self.tracing = try TracingSettings(value: value)
         if let trust = value("ATRIUM_TRUST_PROXY") {
             switch trust.lowercased() {
             case "1", "true", "yes", "on": self.trustProxy = true

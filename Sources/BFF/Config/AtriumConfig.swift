@@ -34,6 +34,9 @@ public struct AtriumConfig: Sendable {
     /// refill per second and burst (`ATRIUM_API_RATE_LIMIT`, default 30/s burst 20). Login and register keep
     /// their fixed limits, so raising this never opens the password routes to guessing.
     public var apiRateLimit: (perSecond: Int, burst: Int) = (30, 20)
+    /// Tracing: spans always exist (trace ids in logs, `traceparent` to upstreams and jobs); the OTLP exporter
+    /// runs when an endpoint is configured (``TracingSettings``).
+    public var tracing = TracingSettings()
 
     public enum LogFormat: String, Sendable, CaseIterable { case json, text }
 
@@ -121,6 +124,7 @@ extension AtriumConfig: CustomStringConvertible {
         if trustProxy { parts.append("trust_proxy=true") }
         if apiRateLimit != (30, 20) { parts.append("api_rate_limit=\(apiRateLimit.perSecond)/s,burst=\(apiRateLimit.burst)") }
         parts.append("log=\(logLevel.rawValue)/\(logFormat.rawValue)")
+        parts.append("tracing=\(tracing)")
         return parts.joined(separator: " ")
     }
 }

@@ -33,15 +33,19 @@ public enum OrderNotificationJob {
     public struct Payload: Codable, Sendable, Hashable {
         public let orderID: UUID
         public let event: Event
+        /// The saga run's span (``JobTracing``), so the notification joins the order's trace.
+        public let traceparent: String?
 
-        public init(orderID: UUID, event: Event) {
+        public init(orderID: UUID, event: Event, traceparent: String? = nil) {
             self.orderID = orderID
             self.event = event
+            self.traceparent = traceparent
         }
 
         enum CodingKeys: String, CodingKey {
             case orderID = "order_id"
             case event
+            case traceparent
         }
     }
 
@@ -51,7 +55,7 @@ public enum OrderNotificationJob {
     @discardableResult
     public static func enqueue(orderID: UUID, event: Event, on queue: any JobQueueDriver, now: Date) async throws -> Bool {
         let options = JobOptions(jobID: jobID(orderID: orderID, event: event), retry: retry, timeout: .seconds(30))
-        let bytes = Array(try JSONEncoder().encode(Payload(orderID: orderID, event: event)))
+        let bytes = Array(try JSONEncoder().encode(Payload(orderID: orderID, event: event, traceparent: JobTracing.currentTraceparent())))
         let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded())
         return try await queue.enqueue(name: name, payload: bytes, options: options, now: nowMillis).created
     }

@@ -6,15 +6,20 @@ extension AtriumConfig {
     /// Both formats redact their lines (``LogRedaction``).
     public func bootstrapLogging() {
         let level = logLevel
+        // Every line made inside a span (a request, an upstream call, a job run) carries its trace_id and span_id.
         switch logFormat {
         case .json:
-            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+            LoggingSystem.bootstrap({ label, provider in
+                var handler = JSONLogHandler(label: label, level: level)
+                handler.metadataProvider = provider
+                return handler
+            }, metadataProvider: traceLogMetadataProvider)
         case .text:
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardOutput(label: label)
+            LoggingSystem.bootstrap({ label, provider in
+                var handler = StreamLogHandler.standardOutput(label: label, metadataProvider: provider)
                 handler.logLevel = level
                 return RedactingLogHandler(handler)
-            }
+            }, metadataProvider: traceLogMetadataProvider)
         }
     }
 }

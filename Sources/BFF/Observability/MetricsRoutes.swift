@@ -15,27 +15,31 @@ public enum MetricsRoutes {
     /// Adds `GET /metrics` to `router`.
     public static func add(to router: Router<AppRequestContext>, services: AppServices) {
         router.get("metrics") { _, context in
-            await refreshQueueDepths(services: services, logger: context.logger)
-            let text = services.metrics.exposition()
-            return Response(
-                status: .ok,
-                headers: [.contentType: contentType, .cacheControl: "no-store"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: text))
-            )
+            await refreshQueueDepths(queues: services.jobs.all, metrics: services.metrics, logger: context.logger)
+            return exposition(services.metrics)
         }
     }
 
+    /// The exposition of `metrics` as a response.
+    static func exposition(_ metrics: AppMetrics) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: contentType, .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition()))
+        )
+    }
+
     /// Reads each queue's counts into the depth gauges.
-    static func refreshQueueDepths(services: AppServices, logger: Logger) async {
-        for (name, queue) in services.jobs.all {
+    static func refreshQueueDepths(queues: [(name: String, queue: any JobQueueDriver)], metrics: AppMetrics, logger: Logger) async {
+        for (name, queue) in queues {
             do {
                 let counts = try await queue.counts()
                 let states = [
                     ("waiting", counts.waiting), ("delayed", counts.delayed), ("active", counts.active), ("completed", counts.completed),
                     ("dead", counts.dead),
                 ]
-                for (state, count) in states { services.metrics.queueDepth(queue: name, state: state, count: count) }
-                services.metrics.queuePaused(queue: name, paused: counts.paused)
+                for (state, count) in states { metrics.queueDepth(queue: name, state: state, count: count) }
+                metrics.queuePaused(queue: name, paused: counts.paused)
             } catch {
                 logger.warning("queue counts unreadable for /metrics", metadata: ["queue": "\(name)", "error": "\(type(of: error))"])
             }

@@ -13,7 +13,6 @@ struct AdminOrderController: Sendable {
     static let approvers: Set<Role> = [.admin, .ops, .sales]
     /// Statuses an approval is refused in (409).
     static let refused: Set<OrderStatus> = [.draft, .cancelled, .failed]
-    static let traceparentHeader = HTTPField.Name("traceparent") ?? .authorization
 
     let services: AppServices
 
@@ -45,8 +44,7 @@ struct AdminOrderController: Sendable {
         let outcome: OrderApproval.Outcome
         do {
             outcome = try await services.approvals.approve(
-                orderID: id, source: "staff", reason: "approved by \(staff.userID.uuidString.lowercased())",
-                traceparent: Self.traceparent(request)
+                orderID: id, source: "staff", reason: "approved by \(staff.userID.uuidString.lowercased())"
             )
         } catch let error as OrderTransitionError {
             await audit(context, request: request, orderID: subject, outcome: "failure", details: ["status": "409", "order_status": error.from.rawValue])
@@ -62,14 +60,6 @@ struct AdminOrderController: Sendable {
         guard let fresh = try await services.store.orders.order(id: id) else { throw PortalProblems.notFound() }
         let timeline = try await services.store.orders.timeline(orderID: id, afterSeq: 0)
         return EditedResponse(status: status, response: OrderDetailDTO(fresh, timeline: timeline))
-    }
-
-    /// A `traceparent` worth passing to the job (W3C: 55 characters; anything else is dropped).
-    static func traceparent(_ request: Request) -> String? {
-        guard let value = request.headers[traceparentHeader], value.utf8.count == 55,
-            value.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || $0 == 0x2D })
-        else { return nil }
-        return value
     }
 
     private func audit(_ context: StaffContext, request: Request, orderID: String, outcome: String, details: [String: String]) async {

@@ -40,7 +40,7 @@ public struct OrderApproval: Sendable {
         }
         if case .alreadyApproved(let status) = outcome, status != .approved { return outcome }
         guard let queue = jobs[FulfillmentJob.queue] else { throw StoreError(.unavailable, "no fulfillment queue") }
-        try await FulfillmentJob.enqueue(orderID: orderID, on: queue, now: ledger.clock.now(), traceparent: traceparent)
+        try await FulfillmentJob.enqueue(orderID: orderID, on: queue, now: ledger.clock.now(), traceparent: traceparent ?? JobTracing.currentTraceparent())
         return outcome
     }
 

@@ -12,10 +12,18 @@ public enum WebhookProcessingJob {
 
     public struct Payload: Codable, Sendable, Hashable {
         public let inboxID: UUID
+        /// The receiving request's span (``JobTracing``), so processing joins its trace.
+        public let traceparent: String?
 
-        public init(inboxID: UUID) { self.inboxID = inboxID }
+        public init(inboxID: UUID, traceparent: String? = nil) {
+            self.inboxID = inboxID
+            self.traceparent = traceparent
+        }
 
-        enum CodingKeys: String, CodingKey { case inboxID = "inbox_id" }
+        enum CodingKeys: String, CodingKey {
+            case inboxID = "inbox_id"
+            case traceparent
+        }
     }
 
     public static func jobID(inboxID: UUID) -> String { "webhook-\(inboxID.uuidString.lowercased())" }
@@ -24,7 +32,7 @@ public enum WebhookProcessingJob {
     @discardableResult
     public static func enqueue(inboxID: UUID, on queue: any JobQueueDriver, now: Date) async throws -> Bool {
         let options = JobOptions(jobID: jobID(inboxID: inboxID), retry: .standard, timeout: .seconds(60))
-        let bytes = Array(try JSONEncoder().encode(Payload(inboxID: inboxID)))
+        let bytes = Array(try JSONEncoder().encode(Payload(inboxID: inboxID, traceparent: JobTracing.currentTraceparent())))
         let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded())
         return try await queue.enqueue(name: name, payload: bytes, options: options, now: nowMillis).created
     }

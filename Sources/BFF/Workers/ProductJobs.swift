@@ -4,14 +4,18 @@ public import Queue
 /// embedded default's in-process workers.
 public enum ProductJobs {
     public static func register(on worker: JobWorker, queue: String, services: JobServices) {
+        // Each run is a span joined to the trace of whatever enqueued the job (``JobTracing``).
+        func add(_ name: String, _ handler: @escaping JobWorker.Handler) {
+            worker.register(name, handler: JobTracing.traced(name, queue: queue, handler))
+        }
         switch queue {
         case FulfillmentJob.queue:
-            worker.register(PlanChangeJob.name, handler: PlanChangeJob.handler(providers: services.providers, cache: services.cache, logger: services.logger))
-            worker.register(FulfillmentJob.name, handler: FulfillmentSaga.handler(services: services))
+            add(PlanChangeJob.name, PlanChangeJob.handler(providers: services.providers, cache: services.cache, logger: services.logger))
+            add(FulfillmentJob.name, FulfillmentSaga.handler(services: services))
         case OrderNotificationJob.queue:
-            worker.register(OrderNotificationJob.name, handler: OrderNotificationJob.handler(services: services))
+            add(OrderNotificationJob.name, OrderNotificationJob.handler(services: services))
         case WebhookProcessingJob.queue:
-            worker.register(WebhookProcessingJob.name, handler: WebhookProcessingJob.handler(services: services))
+            add(WebhookProcessingJob.name, WebhookProcessingJob.handler(services: services))
         default:
             break
         }

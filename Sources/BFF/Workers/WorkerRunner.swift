@@ -3,7 +3,7 @@ import PostgresNIO
 public import Queue
 public import RedisClient
 import Sandbox
-import ServiceLifecycle
+public import ServiceLifecycle
 import UnixSignals
 
 /// Queue names of PRODUCT.md.
@@ -21,8 +21,13 @@ public func runWorkers(
     keyPrefix: String,
     shutdownDeadline: Duration = .seconds(25),
     config: AtriumConfig? = nil,
+    observability: [any Service] = [],
+    metricsListener: (host: String, port: Int)? = nil,
     logger: Logger
 ) async throws {
+    // This process's runs, upstream calls and cache lookups; served on `metricsListener` when one is given.
+    let metrics = AppMetrics()
+    let transportObserver = TransportMetricsObserver(metrics: metrics)
     let pool = RedisPool(configuration: redis, logger: logger)
     // The product jobs call the upstreams and invalidate the shared cache; without a configuration (queue tests)
     // only the smoke job is served.
@@ -30,15 +35,18 @@ public func runWorkers(
     if let config {
         switch config.upstreams {
         case .live(let live):
-            upstreams = (ProviderRegistry(live: live, logger: logger), nil)
+            upstreams = (ProviderRegistry(live: live, logger: logger, observer: transportObserver), nil)
         case .sandbox:
             // A worker process in sandbox mode has sandboxes of its own; to share one set between `serve` and
             // `worker` processes, run `atrium sandbox` and point both at it with ATRIUM_UPSTREAMS=live.
             let sandboxes = try await SandboxUpstreams.start(logger: logger)
-            upstreams = (ProviderRegistry(sandboxes: sandboxes, logger: logger), sandboxes)
+            upstreams = (ProviderRegistry(sandboxes: sandboxes, logger: logger, observer: transportObserver), sandboxes)
         }
     }
-    let cache = Cache(store: RedisCacheStore(pool: pool), policies: config?.cachePolicies ?? CachePolicies(), logger: logger)
+    let cache = Cache(
+        store: RedisCacheStore(pool: pool), policies: config?.cachePolicies ?? CachePolicies(), observer: CacheMetricsObserver(metrics: metrics),
+        logger: logger
+    )
     // Order sagas and webhook processing keep their state in PostgreSQL; a worker without DATABASE_URL serves them
     // from a process-local memory store, which only makes sense for a single-process trial.
     var postgres: PostgresClient?
@@ -62,6 +70,7 @@ public func runWorkers(
         let worker = JobWorker(
             queue: RedisJobQueue(pool: pool, name: name, keyPrefix: keyPrefix),
             configuration: .init(concurrency: concurrency, lease: lease),
+            observer: QueueMetricsObserver(metrics: metrics),
             logger: logger
         )
         worker.register(SmokeJob.name, handler: SmokeJob.handler(pool: pool, prefix: keyPrefix))
@@ -70,11 +79,18 @@ public func runWorkers(
         }
         return worker
     }
+    var metricsServer: [any Service] = []
+    if let metricsListener {
+        let queuesByName = Dictionary(uniqueKeysWithValues: queues.map { ($0.rawValue, RedisJobQueue(pool: pool, name: $0, keyPrefix: keyPrefix) as any JobQueueDriver) })
+        metricsServer = [WorkerMetricsServer.application(metrics: metrics, queues: queuesByName, host: metricsListener.host, port: metricsListener.port, logger: logger)]
+    }
     logger.info("atrium worker started", metadata: ["queues": "\(queues.map(\.rawValue))", "concurrency": "\(concurrency)", "redis": "\(redis)"])
     let group = ServiceGroup(
         configuration: .init(
             // Shut down in reverse order: the workers drain and release their jobs before the pool closes.
-            services: [RedisPoolService(pool: pool)] + (postgres.map { [$0] } ?? []) + workers.map { WorkerService(worker: $0, deadline: shutdownDeadline) },
+            // The tracer's exporter is first so that it stops last and flushes the workers' final spans.
+            services: observability + [RedisPoolService(pool: pool)] + (postgres.map { [$0] } ?? []) + metricsServer
+                + workers.map { WorkerService(worker: $0, deadline: shutdownDeadline) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

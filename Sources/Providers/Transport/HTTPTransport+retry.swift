@@ -6,12 +6,16 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import Tracing
 
 /// One ``HTTPTransport/send(_:)`` in progress.
 struct CallState: Sendable {
     let request: TransportRequest
     let start: ContinuousClock.Instant
     let deadline: ContinuousClock.Instant
+    /// The tracer and the context of the call's span, injected into every attempt.
+    let tracer: any Tracer
+    let span: ServiceContext
     var attempts = 0
 }
 
@@ -58,9 +62,10 @@ extension HTTPTransport {
                     ?? ProviderError(.circuitOpen, provider: provider, retryAfter: retryAfter, detail: "circuit open, call not sent")
             }
             call.attempts += 1
-            let trace = TraceContext.current?.child() ?? TraceContext.random()
             let attemptStart = clock.now
-            let outcome = await perform(makeRequest(call.request, url: url, trace: trace), deadline: call.deadline)
+            let httpRequest = makeRequest(call, url: url)
+            let trace = httpRequest.headers.first(name: "traceparent").flatMap(TraceContext.init(traceparent:))
+            let outcome = await perform(httpRequest, deadline: call.deadline)
             let latency = clock.now - attemptStart
             logAttempt(call, url: url, outcome: outcome, latency: latency, trace: trace)
             let verdict = judge(outcome)
@@ -137,14 +142,21 @@ extension HTTPTransport {
         }
     }
 
-    /// Builds the AsyncHTTPClient request of one attempt: default headers, request headers, a fresh `traceparent`.
-    func makeRequest(_ request: TransportRequest, url: String, trace: TraceContext) -> HTTPClientRequest {
+    /// Builds the AsyncHTTPClient request of one attempt: default headers, request headers, the call span's
+    /// `traceparent` (a random one when no tracer is bootstrapped, so upstream logs can still be matched).
+    func makeRequest(_ call: CallState, url: String) -> HTTPClientRequest {
+        let request = call.request
         var httpRequest = HTTPClientRequest(url: url)
         httpRequest.method = request.method
         var headers = HTTPHeaders(configuration.defaultHeaders)
         for name in Set(request.headers.map { $0.0.lowercased() }) { headers.remove(name: name) }
         headers.add(contentsOf: request.headers)
-        headers.replaceOrAdd(name: "traceparent", value: trace.traceparent)
+        headers.remove(name: "traceparent")
+        headers.remove(name: "tracestate")
+        call.tracer.inject(call.span, into: &headers, using: TraceHeadersInjector())
+        if !headers.contains(name: "traceparent") {
+            headers.add(name: "traceparent", value: (TraceContext.current?.child() ?? TraceContext.random()).traceparent)
+        }
         httpRequest.headers = headers
         if let body = request.body { httpRequest.body = .bytes(ByteBuffer(data: body)) }
         return httpRequest
@@ -249,7 +261,7 @@ extension HTTPTransport {
         observer?.circuitChanged(provider: provider, to: newState)
     }
 
-    private func logAttempt(_ call: CallState, url: String, outcome: AttemptOutcome, latency: Duration, trace: TraceContext) {
+    private func logAttempt(_ call: CallState, url: String, outcome: AttemptOutcome, latency: Duration, trace: TraceContext?) {
         let result: Logger.MetadataValue
         switch outcome {
         case .response(let response): result = .stringConvertible(response.status)
@@ -267,7 +279,7 @@ extension HTTPTransport {
                 "status": result,
                 "duration_ms": .stringConvertible(TransportTime.milliseconds(latency)),
                 "attempt": .stringConvertible(call.attempts),
-                "trace_id": .string(trace.traceID),
+                "trace_id": .string(trace?.traceID ?? "none"),
             ]
         )
     }
@@ -285,5 +297,12 @@ extension ProviderError {
             retryAfter: retryAfter,
             detail: detail
         )
+    }
+}
+
+/// Writes trace headers (`traceparent`, `tracestate`) into AsyncHTTPClient's headers.
+struct TraceHeadersInjector: Injector {
+    func inject(_ value: String, forKey key: String, into headers: inout HTTPHeaders) {
+        headers.replaceOrAdd(name: key, value: value)
     }
 }

@@ -5,6 +5,7 @@ public import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+public import Tracing
 
 /// The HTTP transport every provider adapter sends through: deadline, retries, circuit breaker, trace propagation
 /// and log-safe logging, with every failure mapped to ``ProviderError``.
@@ -23,6 +24,8 @@ public final class HTTPTransport: Sendable {
     let httpClient: HTTPClient
     let logger: Logger
     let observer: (any TransportObserver)?
+    /// `nil`: the process's tracer (`InstrumentationSystem.tracer`), read at each call.
+    let tracer: (any Tracer)?
     /// `nil` when the configured base URL cannot be parsed; every call then fails without sending.
     let endpoint: TransportEndpoint?
     let state: NIOLockedValueBox<MutableState>
@@ -41,13 +44,16 @@ public final class HTTPTransport: Sendable {
     ///     off); AsyncHTTPClient's own `.shared` follows redirects, which would hide 3xx answers from adapters.
     ///   - logger: Where attempt (`debug`), failure and circuit (`warning`) lines go.
     ///   - observer: Receives call outcomes and circuit changes, for metrics.
+    ///   - tracer: Makes the span of each call; `nil` (the default) uses the process's bootstrapped tracer.
     public init(
         provider: UpstreamID,
         configuration: TransportConfiguration,
         httpClient: HTTPClient = HTTPTransport.sharedHTTPClient,
         logger: Logger = Logger(label: "atrium.providers.transport"),
-        observer: (any TransportObserver)? = nil
+        observer: (any TransportObserver)? = nil,
+        tracer: (any Tracer)? = nil
     ) {
+        self.tracer = tracer
         self.provider = provider
         self.configuration = configuration
         self.httpClient = httpClient
@@ -82,15 +88,32 @@ public final class HTTPTransport: Sendable {
     /// - Returns: The final 2xx, 3xx or non-429 4xx response, its body complete.
     /// - Throws: Only ``ProviderError``: `.rateLimited`, `.unavailable`, `.timeout`, `.responseTooLarge`,
     ///   `.circuitOpen`, or `.rejected` for a path outside the base URL's origin (nothing sent).
+    ///
+    /// Each call is one client span (`<provider> <operation>`, a child of the caller's span), and every attempt
+    /// sends that span's `traceparent`; attempts are events on it.
     public func send(_ request: TransportRequest) async throws(ProviderError) -> TransportResponse {
         let clock = ContinuousClock()
         let start = clock.now
-        var call = CallState(request: request, start: start, deadline: start + configuration.deadline)
+        let tracer = self.tracer ?? InstrumentationSystem.tracer
+        let span = tracer.startSpan("\(provider.rawValue) \(request.operation)", context: ServiceContext.current ?? .topLevel, ofKind: .client)
+        span.attributes["atrium.provider"] = provider.rawValue
+        span.attributes["atrium.operation"] = request.operation
+        span.attributes["http.request.method"] = request.method.rawValue
+        if let origin = endpoint?.origin { span.attributes["atrium.upstream.origin"] = origin }
+        defer { span.end() }
+        var call = CallState(request: request, start: start, deadline: start + configuration.deadline, tracer: tracer, span: span.context)
         do {
             let response = try await run(&call, clock: clock)
+            span.attributes["http.response.status_code"] = response.status
+            span.attributes["atrium.attempts"] = call.attempts
             finish(call, outcome: "\(response.status / 100)xx", clock: clock)
             return response
         } catch {
+            span.attributes["atrium.attempts"] = call.attempts
+            span.attributes["atrium.error.code"] = error.code.description
+            if let status = error.upstreamStatus { span.attributes["http.response.status_code"] = status }
+            span.recordError(error)
+            span.setStatus(SpanStatus(code: .error, message: error.code.description))
             finish(call, outcome: error.code.description, clock: clock)
             logger.warning(
                 "upstream call failed",
@@ -126,6 +149,9 @@ public final class HTTPTransport: Sendable {
         // AsyncHTTPClient would otherwise retry a refused connection with its own backoff until the connect timeout,
         // hiding the failure from the transport's retry policy and breaker and spending the call's deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // The transport makes one span per call and sends its `traceparent` itself; AsyncHTTPClient's own span per
+        // request would only duplicate it.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 

@@ -14,7 +14,8 @@ public struct UpstreamProbe: Sendable {
     public let timeout: Duration
     private let client: HTTPClient
 
-    public init(upstream: UpstreamID, baseURL: String, timeout: Duration = .seconds(2), client: HTTPClient = .shared) {
+    /// The default client is the transport's (no redirects, no span per probe: readiness checks would fill traces).
+    public init(upstream: UpstreamID, baseURL: String, timeout: Duration = .seconds(2), client: HTTPClient = HTTPTransport.sharedHTTPClient) {
         self.upstream = upstream
         self.baseURL = baseURL
         self.timeout = timeout
