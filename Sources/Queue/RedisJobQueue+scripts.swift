@@ -99,7 +99,7 @@ enum QueueScripts {
     )
 
     /// claim-7: ARGV[2] now · [3] lease end · [4] token. Promotes due delayed jobs, then pops the first waiting one.
-    /// Returns {id, HGETALL of the job}; nil when paused or empty; {'', ms} when the rate limit allows no more
+    /// Returns {id, the job's fields in ``Job/redisFields`` order}; nil when paused or empty; {'', ms} when the rate limit allows no more
     /// claims for ms. The limit is a fixed window over `now`: at most rl_max claims per rl_window ms, all workers.
     static let claim = RedisScript(
         helpers + claimNext + """
@@ -133,7 +133,8 @@ enum QueueScripts {
           redis.call('HINCRBY', key, 'runs', 1)
           redis.call('HSET', key, 'state', 'active', 'token', token)
           redis.call('ZADD', KEYS[3], leaseUntil, id)
-          return {id, redis.call('HGETALL', key)}
+          return {id, redis.call('HMGET', key, 'name', 'payload', 'state', 'prio', 'max', 'backoff', 'runs', 'fails', 'stalls',
+            'created', 'runat', 'finished', 'timeout', 'progress', 'errors')}
         end
 
         """

@@ -121,7 +121,7 @@ public struct RedisJobQueue: JobQueueDriver {
             throw QueueError(.invalidReply, "claim answered \(reply)")
         }
         if id.isEmpty { return .rateLimited(retryAfter: .milliseconds(parts[1].int ?? 1)) }
-        return .job(ClaimedJob(job: try Job(id: id, hash: parts[1]), token: token, leaseUntil: leaseUntil))
+        return .job(ClaimedJob(job: try Job(id: id, fields: parts[1]), token: token, leaseUntil: leaseUntil))
     }
 
 
@@ -374,54 +374,92 @@ public struct RedisJobQueue: JobQueueDriver {
 }
 
 extension Job {
-    /// Builds a job from its Redis hash (an `HGETALL` reply), validating every field.
+    /// The hash fields a claim reads, in the order of the claim script's `HMGET` (positional: no field names to
+    /// send back or hash on every claim).
+    static let redisFields = [
+        "name", "payload", "state", "prio", "max", "backoff", "runs", "fails", "stalls", "created", "runat", "finished", "timeout",
+        "progress", "errors",
+    ]
+    private static let fieldIndex = Dictionary(uniqueKeysWithValues: redisFields.enumerated().map { ($1, $0) })
+    private static let emptyErrors = Array("[]".utf8)
+
+    /// Builds a job from its Redis hash (an `HGETALL` reply).
     init(id: String, hash: RESPValue) throws {
         guard let flat = hash.array, flat.count % 2 == 0 else { throw QueueError(.invalidReply, "job \(id): not a hash") }
-        var fields: [String: [UInt8]] = [:]
+        var values = [RESPValue](repeating: .null, count: Self.redisFields.count)
         for index in stride(from: 0, to: flat.count, by: 2) {
-            guard let key = flat[index].string, let value = flat[index + 1].bytes else { throw QueueError(.invalidReply, "job \(id): bad field") }
-            fields[key] = value
+            guard let key = flat[index].string else { throw QueueError(.invalidReply, "job \(id): bad field") }
+            if let position = Self.fieldIndex[key] { values[position] = flat[index + 1] }
         }
-        func text(_ name: String) throws -> String {
-            guard let value = fields[name] else { throw QueueError(.invalidReply, "job \(id): missing \(name)") }
-            return String(decoding: value, as: UTF8.self)
-        }
-        func number(_ name: String) throws -> Int64 {
-            guard let value = Int64(try text(name)) else { throw QueueError(.invalidReply, "job \(id): \(name) is not a number") }
+        try self.init(id: id, values: values)
+    }
+
+    /// Builds a job from its fields in ``redisFields`` order (an `HMGET` reply).
+    init(id: String, fields: RESPValue) throws {
+        guard let values = fields.array, values.count == Self.redisFields.count else { throw QueueError(.invalidReply, "job \(id): not a field list") }
+        try self.init(id: id, values: values)
+    }
+
+    /// Validates every field; a missing one (nil in an `HMGET` reply) is an invalid reply.
+    private init(id: String, values: [RESPValue]) throws {
+        func bytes(_ position: Int) throws -> [UInt8] {
+            guard let value = values[position].bytes else { throw QueueError(.invalidReply, "job \(id): missing \(Self.redisFields[position])") }
             return value
         }
-        func optionalNumber(_ name: String) throws -> Int64? {
-            let value = try text(name)
-            return value.isEmpty ? nil : Int64(value)
+        func text(_ position: Int) throws -> String { String(decoding: try bytes(position), as: UTF8.self) }
+        func number(_ position: Int) throws -> Int64 {
+            guard let value = Self.int64(try bytes(position)) else { throw QueueError(.invalidReply, "job \(id): \(Self.redisFields[position]) is not a number") }
+            return value
         }
-        guard let state = JobState(rawValue: try text("state")) else { throw QueueError(.invalidReply, "job \(id): unknown state") }
-        guard let backoff = Backoff(encoded: try text("backoff")) else { throw QueueError(.invalidReply, "job \(id): bad backoff") }
+        func optionalNumber(_ position: Int) throws -> Int64? {
+            let value = try bytes(position)
+            return value.isEmpty ? nil : Self.int64(value)
+        }
+        guard let state = JobState(rawValue: try text(2)) else { throw QueueError(.invalidReply, "job \(id): unknown state") }
+        guard let backoff = Backoff(encoded: try text(5)) else { throw QueueError(.invalidReply, "job \(id): bad backoff") }
         var errors: [JobFailure] = []
-        if let raw = fields["errors"], raw != Array("[]".utf8) {
+        let rawErrors = try bytes(14)
+        if rawErrors != Self.emptyErrors {
             do {
-                errors = try JSONDecoder().decode([JobFailure].self, from: Data(raw))
+                errors = try JSONDecoder().decode([JobFailure].self, from: Data(rawErrors))
             } catch {
                 throw QueueError(.invalidReply, "job \(id): errors are not a JSON list")
             }
         }
         self.init(
             id: id,
-            name: try text("name"),
-            payload: fields["payload"] ?? [],
+            name: try text(0),
+            payload: try bytes(1),
             state: state,
-            priority: Int(try number("prio")),
-            maxAttempts: Int(try number("max")),
+            priority: Int(try number(3)),
+            maxAttempts: Int(try number(4)),
             backoff: backoff,
-            runs: Int(try number("runs")),
-            failures: Int(try number("fails")),
-            stalls: Int(try number("stalls")),
-            createdAt: try number("created"),
-            runAt: try number("runat"),
-            finishedAt: try optionalNumber("finished"),
-            timeoutMillis: try optionalNumber("timeout"),
-            progress: Int(try number("progress")),
+            runs: Int(try number(6)),
+            failures: Int(try number(7)),
+            stalls: Int(try number(8)),
+            createdAt: try number(9),
+            runAt: try number(10),
+            finishedAt: try optionalNumber(11),
+            timeoutMillis: try optionalNumber(12),
+            progress: Int(try number(13)),
             errors: errors
         )
+    }
+
+    /// A decimal integer (optional leading '-') straight from its bytes, without making a String first.
+    static func int64(_ digits: [UInt8]) -> Int64? {
+        guard !digits.isEmpty, digits.count <= 19 else { return digits.isEmpty ? nil : Int64(String(decoding: digits, as: UTF8.self)) }
+        var value: Int64 = 0
+        var negative = false
+        for (index, byte) in digits.enumerated() {
+            if index == 0 && byte == UInt8(ascii: "-") && digits.count > 1 {
+                negative = true
+                continue
+            }
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return negative ? -value : value
     }
 }
 
