@@ -3,10 +3,12 @@ import Domain
 import Foundation
 
 extension OrderStoreConformance {
-    static func step(_ order: UUID, _ name: String, _ status: SagaStepStatus = .pending, at seconds: Int = 0) -> SagaStepRecord {
+    static func step(
+        _ order: UUID, _ name: String, _ status: SagaStepStatus = .pending, at seconds: Int = 0, generation: Int = 1
+    ) -> SagaStepRecord {
         SagaStepRecord(
-            orderID: order, step: name, status: status, idempotencyKey: SagaStepRecord.idempotencyKey(orderID: order, step: name),
-            updatedAt: at(seconds)
+            orderID: order, step: name, generation: generation, status: status,
+            idempotencyKey: SagaStepRecord.idempotencyKey(orderID: order, step: name, generation: generation), updatedAt: at(seconds)
         )
     }
 
@@ -107,6 +109,49 @@ extension OrderStoreConformance {
             let steps = SagaStepStatus.allCases.map { step(order.id, "step.\($0.rawValue)", $0) }
             for record in steps { try await store.orders.saveSagaStep(record) }
             try expect(try await store.orders.sagaSteps(orderID: order.id) == steps, "step statuses")
+        },
+        StoreCheck(description: "saga step records of generations 1 and 2 of one step coexist; a generation reads only its own") { make in
+            let store = try await make()
+            let user = try await customer(store, "alice")
+            let order = try newOrder(user: user, crm: "crm-generations")
+            try await store.orders.create(order, event: placed, at: t0)
+            try expect(try await store.orders.order(id: order.id)?.sagaGeneration == 1, "a new order is generation 1")
+
+            var create1 = step(order.id, "billing.create", .compensated, at: 1)
+            create1.result = ["billing_order_id": "sub_first"]
+            let allocate1 = step(order.id, "sim.allocate#0", .failed, at: 2)
+            try await store.orders.saveSagaStep(create1)
+            try await store.orders.saveSagaStep(allocate1)
+
+            // A staff retry: the order moves to generation 2 and its steps start again under new keys.
+            var retried = try required(try await store.orders.order(id: order.id), "the order")
+            retried.sagaGeneration = 2
+            retried.saga = .idle
+            let stored = try await store.orders.update(retried, event: nil, at: at(3)).order
+            try expect(stored.sagaGeneration == 2, "the generation was not stored: \(stored.sagaGeneration)")
+            try expect(try await store.orders.order(id: order.id)?.sagaGeneration == 2, "the generation was not read back")
+
+            let create2 = step(order.id, "billing.create", .running, at: 4, generation: 2)
+            try expect(create2.idempotencyKey != create1.idempotencyKey, "generation 2 has its own key")
+            try expect(create2.idempotencyKey.contains("-g2-"), "generation 2's key: \(create2.idempotencyKey)")
+            try await store.orders.saveSagaStep(create2)
+            var create2Done = create2
+            create2Done.status = .succeeded
+            create2Done.result = ["billing_order_id": "sub_second"]
+            try await store.orders.saveSagaStep(create2Done)
+
+            try expect(try await store.orders.sagaSteps(orderID: order.id, generation: 1) == [create1, allocate1], "generation 1's records")
+            try expect(try await store.orders.sagaSteps(orderID: order.id, generation: 2) == [create2Done], "generation 2's records")
+            try expect(try await store.orders.sagaSteps(orderID: order.id, generation: 3).isEmpty, "generation 3 has records")
+            try expect(
+                try await store.orders.sagaSteps(orderID: order.id) == [create1, allocate1, create2Done], "every generation, in order"
+            )
+            // A key stays unique across generations: generation 2 cannot take generation 1's key.
+            let borrowed = SagaStepRecord(
+                orderID: order.id, step: "sim.allocate#0", generation: 2, idempotencyKey: allocate1.idempotencyKey, updatedAt: t0
+            )
+            try await StoreConformance.expectStoreError(.conflict) { try await store.orders.saveSagaStep(borrowed) }
+            try expect(try await store.orders.sagaSteps(orderID: order.id, generation: 2) == [create2Done], "the borrowed key was stored")
         },
     ]
 }

@@ -26,6 +26,10 @@ import Testing
             try await contract.check(client, .post, "/api/v1/admin/orders/\(order.id)/cancel", template: "/api/v1/admin/orders/{id}/cancel", token: staff)
             let done = try await harness.seedOrder(for: harness.alice, moveTo: [.pendingApproval, .approved, .provisioning, .fulfilled])
             try await contract.check(client, .post, "/api/v1/admin/orders/\(done.id)/cancel", template: "/api/v1/admin/orders/{id}/cancel", token: staff, expect: .conflict)
+            try await contract.check(client, .get, "/api/v1/admin/orders/\(done.id)", template: "/api/v1/admin/orders/{id}", token: staff)
+            try await contract.check(client, .get, "/api/v1/admin/orders/\(UUID())", template: "/api/v1/admin/orders/{id}", token: staff, expect: .notFound)
+            // Retry: a fulfilled order has nothing to retry (the 202 paths are checked in AdminOrderRetryTests).
+            try await contract.check(client, .post, "/api/v1/admin/orders/\(done.id)/retry", template: "/api/v1/admin/orders/{id}/retry", token: staff, expect: .conflict)
             try await contract.check(client, .get, "/api/v1/admin/audit?action=order.cancel", template: "/api/v1/admin/audit", token: staff)
 
             let row = try await harness.services.store.webhooks.receive(

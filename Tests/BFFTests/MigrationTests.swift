@@ -1,4 +1,5 @@
 import BFF
+import Domain
 import Foundation
 import PostgresNIO
 import TestSupport
@@ -20,6 +21,7 @@ struct MigrationTests {
         6: "fb6cbf2cba42b3f0335c0a8b26b5a05eec6ec0298a7d11627ba3e8c75639994f",
         7: "141331c94282da917440d9022007216a0594eab16fdc9ebfea4d9082bba02a00",
         8: "204afbc1880621dbb2d79e21ff044b17b69fd5121113cd999659e3dc1256cb02",
+        9: "1e6030dc6c4af222a960144321b9a0eb0fe063edcd42b416cbcb9e6f2189b52e",
     ]
 
     @Test func versionsRunFromOneAndReleasedMigrationsAreUnchanged() {
@@ -121,6 +123,43 @@ struct MigrationTests {
                 try await PostgresMigrator(client: client, migrations: [Migration(version: 2, name: "two", statements: ["SELECT 1"])], logger: Self.logger).migrate()
             }
             #expect(error?.code == .invalidSequence)
+        }
+    }
+
+    /// v9 on a database with orders and saga steps of v8: they become generation 1 (keys and ids unchanged), and a
+    /// second generation's record of the same step can then be stored beside the first.
+    @Test func sagaGenerationsUpgradeExistingOrdersAndStepsToGenerationOne() async throws {
+        try await TestDatabase.withSchema(migrated: false) { client, _ in
+            let upToV8 = Array(Migration.all.prefix { $0.version <= 8 })
+            #expect(try await PostgresMigrator(client: client, migrations: upToV8, logger: Self.logger).migrate().count == 8)
+            let user = UUID()
+            let order = UUID()
+            let key = SagaStepRecord.idempotencyKey(orderID: order, step: "billing.create")
+            try await client.query(
+                "INSERT INTO users (id, tenant, email, password_hash, kind) VALUES (\(user), 'acme', 'v9@example.com', 'x', 'customer')",
+                logger: Self.logger
+            )
+            try await client.query(
+                "INSERT INTO orders (id, tenant, user_id, status, currency, saga_state) VALUES (\(order), 'acme', \(user), 'failed', 'EUR', 'compensated')",
+                logger: Self.logger
+            )
+            try await client.query(
+                "INSERT INTO saga_steps (order_id, step, status, idempotency_key) VALUES (\(order), 'billing.create', 'compensated', \(key))",
+                logger: Self.logger
+            )
+            #expect(try await PostgresMigrator(client: client, logger: Self.logger).migrate().map(\.version) == [9])
+
+            let orders = AtriumStore.postgres(client: client, logger: Self.logger).orders
+            #expect(try await orders.order(id: order)?.sagaGeneration == 1)
+            let first = try await orders.sagaSteps(orderID: order, generation: 1)
+            #expect(first.map(\.step) == ["billing.create"] && first.first?.idempotencyKey == key && first.first?.generation == 1)
+            let second = SagaStepRecord(
+                orderID: order, step: "billing.create", generation: 2, status: .running,
+                idempotencyKey: SagaStepRecord.idempotencyKey(orderID: order, step: "billing.create", generation: 2), updatedAt: Date()
+            )
+            try await orders.saveSagaStep(second)
+            #expect(try await orders.sagaSteps(orderID: order).map(\.generation) == [1, 2])
+            #expect(try await orders.sagaSteps(orderID: order, generation: 1) == first)
         }
     }
 

@@ -142,12 +142,18 @@ final class OrderHarness: Sendable {
         return current
     }
 
-    /// The `order.fulfill` jobs of `orderID` in the fulfillment queue, in any state.
-    func fulfillmentJobs(_ orderID: UUID) async throws -> [Job] {
+    /// The `order.fulfill` jobs of `orderID` in the fulfillment queue, in any state, of saga generation `generation`
+    /// (every generation when nil).
+    func fulfillmentJobs(_ orderID: UUID, generation: Int? = 1) async throws -> [Job] {
         let queue = try #require(services.jobs[FulfillmentJob.queue])
         var jobs: [Job] = []
         for state in JobState.allCases { jobs += try await queue.jobs(in: state, offset: 0, limit: 1000) }
-        return jobs.filter { $0.name == FulfillmentJob.name && $0.id == FulfillmentJob.jobID(orderID: orderID) }
+        let base = FulfillmentJob.jobID(orderID: orderID)
+        return jobs.filter { job in
+            guard job.name == FulfillmentJob.name else { return false }
+            if let generation { return job.id == FulfillmentJob.jobID(orderID: orderID, generation: generation) }
+            return job.id == base || job.id.hasPrefix(base + "-g")
+        }
     }
 }
 

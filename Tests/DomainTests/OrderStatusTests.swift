@@ -106,4 +106,57 @@ struct OrderStatusTests {
         #expect(again?.isNoOp == true)
         #expect(failing.hasSIMItems && !failing.hasPhysicalItems)
     }
+
+    // MARK: Staff retry of the saga
+
+    static func order(_ status: OrderStatus, saga: SagaState, crm: String? = "801A") throws -> Order {
+        let eur = try Currency("EUR")
+        let created = Date(timeIntervalSince1970: 1_900_000_000)
+        let item = OrderItem(sku: try SKU("SIM-5GB"), name: "SIM", kind: .sim, quantity: try Quantity(1), unitPrice: Money(minorUnits: 500, currency: eur))
+        return Order(
+            id: UUID(), tenant: "t", userID: UUID(), status: status, items: [item], subtotal: Money(minorUnits: 500, currency: eur),
+            tax: Money(minorUnits: 0, currency: eur), total: Money(minorUnits: 500, currency: eur), crmOrderID: crm, billingOrderID: "sub_1",
+            failureReason: "sim.activate#0 failed", saga: saga, createdAt: created, updatedAt: created
+        )
+    }
+
+    @Test func aStaffRetryResumesAFailedCompensationOrStartsANewGeneration() throws {
+        var retryable: [String] = []
+        for status in OrderStatus.allCases {
+            for saga in SagaState.allCases {
+                guard let kind = try? Self.order(status, saga: saga).sagaRetry() else { continue }
+                retryable.append("\(status.rawValue)/\(saga.rawValue)/\(kind.rawValue)")
+            }
+        }
+        #expect(
+            retryable.sorted() == [
+                "cancelled/compensation_failed/resumed_compensation", "failed/compensated/new_generation", "failed/compensation_failed/resumed_compensation",
+                "failed/idle/new_generation",
+            ]
+        )
+        let noCRM = #expect(throws: SagaRetryRefused.self) { try Self.order(.failed, saga: .compensated, crm: nil).sagaRetry() }
+        #expect(noCRM?.lacksCRMOrder == true)
+
+        var order = try Self.order(.failed, saga: .compensated)
+        try order.startNextSagaGeneration()
+        #expect(order.status == .approved && order.saga == .idle && order.sagaGeneration == 2)
+        #expect(order.failureReason == nil && order.billingOrderID == nil && order.crmOrderID == "801A")
+        #expect(throws: SagaRetryRefused.self) { try order.startNextSagaGeneration() }
+        var parked = try Self.order(.failed, saga: .compensationFailed)
+        #expect(throws: SagaRetryRefused.self) { try parked.startNextSagaGeneration() }
+        #expect(parked.sagaGeneration == 1 && parked.status == .failed)
+    }
+
+    @Test func eachSagaGenerationHasItsOwnStepKeysAndGenerationOneKeepsTheOriginalKey() throws {
+        let id = try #require(UUID(uuidString: "8D3F1C2A-0000-4000-8000-00000000ABCD"))
+        #expect(SagaStepRecord.idempotencyKey(orderID: id, step: "billing.create") == "atrium-order-8d3f1c2a-0000-4000-8000-00000000abcd-billing.create")
+        #expect(SagaStepRecord.idempotencyKey(orderID: id, step: "billing.create", generation: 1) == SagaStepRecord.idempotencyKey(orderID: id, step: "billing.create"))
+        #expect(SagaStepRecord.idempotencyKey(orderID: id, step: "sim.allocate#0", generation: 2) == "atrium-order-8d3f1c2a-0000-4000-8000-00000000abcd-g2-sim.allocate#0")
+        // An order encoded before generations existed decodes as generation 1.
+        var json = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(try Self.order(.failed, saga: .idle))) as? [String: Any])
+        #expect(json["sagaGeneration"] as? Int == 1)
+        json["sagaGeneration"] = nil
+        let decoded = try JSONDecoder().decode(Order.self, from: try JSONSerialization.data(withJSONObject: json))
+        #expect(decoded.sagaGeneration == 1)
+    }
 }

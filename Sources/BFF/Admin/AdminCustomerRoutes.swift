@@ -6,6 +6,8 @@ public import Hummingbird
 /// | --- | --- | --- |
 /// | `GET /admin/customers?q=`, `GET /admin/customers/{id}` | admin, sales, ops, finance | ``AdminCustomerController`` |
 /// | `GET /admin/orders`, `POST /admin/orders/{id}/cancel` | admin, ops, sales (list also finance) | ``AdminOrderListController`` |
+/// | `GET /admin/orders/{id}` (timeline, saga steps, fulfillment job) | admin, ops, sales, finance | ``AdminOrderDetailController`` |
+/// | `POST /admin/orders/{id}/retry` | admin, ops | ``AdminOrderListController`` |
 /// | `GET /admin/audit` | admin, security | ``AdminAuditController`` |
 /// | `GET /admin/webhooks`, `GET /admin/webhooks/{id}`, `POST /admin/webhooks/{id}/replay` | admin, ops | ``AdminWebhookController`` |
 ///
@@ -15,6 +17,7 @@ public enum AdminCustomerRoutes {
     static let customerRoles: Set<Role> = [.admin, .sales, .ops, .finance]
     static let orderReaders: Set<Role> = [.admin, .ops, .sales, .finance]
     static let orderCancellers: Set<Role> = [.admin, .ops, .sales]
+    static let orderRetriers: Set<Role> = [.admin, .ops]
     static let auditRoles: Set<Role> = [.admin, .security]
     static let webhookRoles: Set<Role> = [.admin, .ops]
 
@@ -23,7 +26,9 @@ public enum AdminCustomerRoutes {
             AdminRouteGuard(.get, "/api/v1/admin/customers", customerRoles),
             AdminRouteGuard(.get, "/api/v1/admin/customers/{id}", customerRoles),
             AdminRouteGuard(.get, "/api/v1/admin/orders", orderReaders),
+            AdminRouteGuard(.get, "/api/v1/admin/orders/{id}", orderReaders),
             AdminRouteGuard(.post, "/api/v1/admin/orders/{id}/cancel", orderCancellers),
+            AdminRouteGuard(.post, "/api/v1/admin/orders/{id}/retry", orderRetriers),
             AdminRouteGuard(.get, "/api/v1/admin/audit", auditRoles),
             AdminRouteGuard(.get, "/api/v1/admin/webhooks", webhookRoles),
             AdminRouteGuard(.get, "/api/v1/admin/webhooks/{id}", webhookRoles),
@@ -39,8 +44,10 @@ public enum AdminCustomerRoutes {
         let customers = AdminCustomerController(services: services)
         admin.addRoutes(guarded(customerRoles, services) { $0.get("customers", use: customers.search); $0.get("customers/:id", use: customers.view) })
         let orders = AdminOrderListController(services: services, cursors: cursors)
-        admin.addRoutes(guarded(orderReaders, services) { $0.get("orders", use: orders.list) })
+        let detail = AdminOrderDetailController(services: services)
+        admin.addRoutes(guarded(orderReaders, services) { $0.get("orders", use: orders.list); $0.get("orders/:id", use: detail.detail) })
         admin.addRoutes(guarded(orderCancellers, services) { $0.post("orders/:id/cancel", use: orders.cancel) })
+        admin.addRoutes(guarded(orderRetriers, services) { $0.post("orders/:id/retry", use: orders.retry) })
         let audit = AdminAuditController(services: services, cursors: cursors)
         admin.addRoutes(guarded(auditRoles, services) { $0.get("audit", use: audit.list) })
         let webhooks = AdminWebhookController(services: services, cursors: cursors)

@@ -51,6 +51,19 @@ extension OpenAPIDocument {
                 responses: [.ok("OrderList", "One page."), .problem(.badRequest), .problem(.serviceUnavailable)]
             ),
             APIOperation(
+                "GET", "/api/v1/admin/orders/{id}", id: "adminGetOrder", tag: "admin", summary: "An order with its saga and job (staff)",
+                description: """
+                    Roles: `admin`, `ops`, `sales`, `finance`. Why an order is where it is: the order with its whole timeline, its \
+                    `saga` (state, current generation, every step record of every generation with its status, attempts, upstream \
+                    idempotency key, the ids it produced and its last error) and the current generation's `order.fulfill` `job` \
+                    (state, attempts, each failed run's error; payload secrets redacted; absent when there is none). Another \
+                    tenant's order: 404.
+                    """,
+                access: .admin,
+                parameters: [id],
+                responses: [.ok("AdminOrderDetail", "The order."), .problem(.notFound), .problem(.serviceUnavailable)]
+            ),
+            APIOperation(
                 "POST", "/api/v1/admin/orders/{id}/cancel", id: "adminCancelOrder", tag: "admin", summary: "Cancel an order (staff)",
                 description: """
                     Roles: `admin`, `ops`, `sales`. Moves a `draft`, `pending_approval`, `approved` or `provisioning` order to \
@@ -61,6 +74,24 @@ extension OpenAPIDocument {
                 access: .admin,
                 parameters: [id],
                 responses: [.ok("OrderDetail", "The order, `cancelled`."), .problem(.notFound), .problem(.conflict), .problem(.serviceUnavailable)]
+            ),
+            APIOperation(
+                "POST", "/api/v1/admin/orders/{id}/retry", id: "adminRetryOrder", tag: "admin", summary: "Retry a failed saga (staff)",
+                description: """
+                    Roles: `admin`, `ops`. A saga parked as `compensation_failed` (order `failed` or `cancelled`): its `order.fulfill` \
+                    job is made to run now (retried when dead, promoted when delayed, enqueued when gone) and resumes the compensations \
+                    that failed. A `failed` order whose saga has nothing left to undo (`compensated`, or `idle`) and that has a CRM \
+                    order: it goes back to `approved` and a new saga generation runs every step again under new idempotency keys \
+                    (timeline step `staff.retry`); the earlier generation's step records stay. Any other state: 409 \
+                    `order-not-retryable`, nothing changes. Another tenant's order: 404. Audited as `order.retry` (details: `result` \
+                    `resumed_compensation` or `new_generation`, `generation`).
+                    """,
+                access: .admin,
+                parameters: [id],
+                responses: [
+                    .accepted("OrderDetail", "The order: `approved` (new generation) or unchanged (compensation resumed)."),
+                    .problem(.notFound), .problem(.conflict), .problem(.serviceUnavailable),
+                ]
             ),
             APIOperation(
                 "GET", "/api/v1/admin/audit", id: "adminListAudit", tag: "admin", summary: "Search the audit log (staff)",
@@ -206,6 +237,32 @@ extension OpenAPIDocument {
                 ],
                 closed: true
             ).describe("A webhook's processing job."),
+            "AdminOrderDetail": .object(
+                orderProperties + [
+                    ("timeline", .required(.array(.ref("OrderTimelineEntry")), "Every entry so far, oldest first.")),
+                    ("saga", .required(.ref("AdminSaga"))),
+                    ("job", .optional(.ref("AdminJobDetail"), "The current generation's `order.fulfill` job, while the queue holds it.")),
+                ],
+                closed: true
+            ).describe("An order with its timeline, saga and fulfillment job."),
+            "AdminSaga": .object(
+                [
+                    "state": .required(.enumeration(SagaState.allCases.map(\.rawValue))),
+                    "generation": .required(.integer(minimum: 1), "Raised by each staff retry that starts the saga anew."),
+                    "steps": .required(.array(.ref("AdminSagaStep")), "Every step record, oldest generation first."),
+                ],
+                closed: true
+            ).describe("An order's fulfillment saga."),
+            "AdminSagaStep": .object(
+                [
+                    "generation": .required(.integer(minimum: 1)), "step": .required(.string()),
+                    "status": .required(.enumeration(SagaStepStatus.allCases.map(\.rawValue))), "attempt": .required(.integer(minimum: 0)),
+                    "idempotency_key": .required(.string(), "Sent upstream with the step's call."),
+                    "result": .required(.map(.string()), "Ids the step produced (`subscription_id`, `line_id`, …)."),
+                    "error": .optional(.string(), "The step's last error."), "updated_at": .required(.dateTime),
+                ],
+                closed: true
+            ).describe("One saga step record."),
             "AdminWebhookJobError": .object(
                 ["attempt": .required(.integer()), "message": .required(.string()), "at": .required(.dateTime)],
                 closed: true

@@ -39,7 +39,7 @@ package enum ProblemResponse: String, Sendable, CaseIterable {
         case .unauthorized: [.unauthorized, .mfaRequired, .webhookSignatureInvalid, .webhookTimestampOutOfTolerance]
         case .forbidden: [.forbidden, .csrf]
         case .notFound: [.notFound]
-        case .conflict: [.conflict, .idempotencyKeyInUse, .accountNotLinked]
+        case .conflict: [.conflict, .idempotencyKeyInUse, .accountNotLinked, .orderNotRetryable]
         case .payloadTooLarge: [.payloadTooLarge]
         case .unsupportedMediaType: [.unsupportedMediaType]
         case .unprocessable: [.idempotencyKeyMismatch, .orderItemUnavailable]
@@ -60,7 +60,7 @@ package enum ProblemResponse: String, Sendable, CaseIterable {
         case .notFound:
             "No such resource. Another customer's object answers the same as a missing one."
         case .conflict:
-            "The request conflicts with the current state (the email is taken, MFA is already on, the line is already on that plan, the order cannot be approved from its status), a request with the same `Idempotency-Key` is still in flight (`idempotency-key-in-use`, retry after `Retry-After`), or the account lacks a link an order needs (`account-not-linked`)."
+            "The request conflicts with the current state (the email is taken, MFA is already on, the line is already on that plan, the order cannot be approved from its status), a request with the same `Idempotency-Key` is still in flight (`idempotency-key-in-use`, retry after `Retry-After`), or the account lacks a link an order needs (`account-not-linked`), or a staff retry finds nothing to retry (`order-not-retryable`)."
         case .payloadTooLarge:
             "The request body is larger than the limit (1 MiB by default)."
         case .unsupportedMediaType:

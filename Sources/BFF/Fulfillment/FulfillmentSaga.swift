@@ -8,8 +8,10 @@ public import Queue
 /// Every run starts from the top and resumes from what is persisted: the order (its status and saga state) and
 /// its saga step records. A step already `succeeded` is skipped; a step's record is saved `running` before its
 /// upstream call and `succeeded` with the upstream's ids before the next step begins; each upstream call carries
-/// the step's key (``SagaStepRecord/idempotencyKey(orderID:step:)``), so a replayed call returns what the first
-/// one made. SIM operations are waited on by snoozing the job (``JobSnooze``), which frees the worker slot.
+/// the step's key (``SagaStepRecord/idempotencyKey(orderID:step:generation:)``), so a replayed call returns what the
+/// first one made. A run reads and writes the step records of the order's saga generation only: a staff retry
+/// that starts the saga anew (``Order/sagaGeneration`` + 1) runs every step again under new keys. SIM operations
+/// are waited on by snoozing the job (``JobSnooze``), which frees the worker slot.
 ///
 /// A retryable upstream failure is rethrown (the queue retries the job, critical policy); a permanent one, or
 /// the last attempt, starts compensation, which runs in reverse order, each compensation keyed and retried
@@ -78,12 +80,14 @@ public struct FulfillmentSaga: Sendable {
         guard let order = try await services.store.orders.order(id: payload.orderID) else {
             throw PermanentJobError("no order \(payload.orderID) to fulfil")
         }
+        // A job of an earlier saga generation (a staff retry started a new one since) has nothing left to do.
+        guard (payload.generation ?? 1) == order.sagaGeneration else { return }
         if order.saga == .completed || order.saga == .compensated { return }
         let compensating =
             order.saga == .compensating || order.saga == .compensationFailed || (order.status == .cancelled && order.saga == .running)
         guard compensating || Self.forwardStates.contains(order.status) else { return }
 
-        let records = try await services.store.orders.sagaSteps(orderID: order.id)
+        let records = try await services.store.orders.sagaSteps(orderID: order.id, generation: order.sagaGeneration)
         let links = try await services.store.users.user(id: order.userID)?.links
         let billing = links?.billingProvider.flatMap(UpstreamID.init(rawValue:))
         let catalog = settings.catalog.sagaCatalog(billing: billing)

@@ -49,12 +49,16 @@ public enum OrderNotificationJob {
         }
     }
 
-    public static func jobID(orderID: UUID, event: Event) -> String { "order-notify-\(orderID.uuidString.lowercased())-\(event.rawValue)" }
+    /// One notification per order, event and saga generation (a retried saga that fails again notifies again).
+    public static func jobID(orderID: UUID, event: Event, generation: Int = 1) -> String {
+        let base = "order-notify-\(orderID.uuidString.lowercased())-\(event.rawValue)"
+        return generation > 1 ? "\(base)-g\(generation)" : base
+    }
 
     /// Enqueues the notification; returns whether a job was added (false: it exists already).
     @discardableResult
-    public static func enqueue(orderID: UUID, event: Event, on queue: any JobQueueDriver, now: Date) async throws -> Bool {
-        let options = JobOptions(jobID: jobID(orderID: orderID, event: event), retry: retry, timeout: .seconds(30))
+    public static func enqueue(orderID: UUID, event: Event, generation: Int = 1, on queue: any JobQueueDriver, now: Date) async throws -> Bool {
+        let options = JobOptions(jobID: jobID(orderID: orderID, event: event, generation: generation), retry: retry, timeout: .seconds(30))
         let bytes = Array(try JSONEncoder().encode(Payload(orderID: orderID, event: event, traceparent: JobTracing.currentTraceparent())))
         let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded())
         return try await queue.enqueue(name: name, payload: bytes, options: options, now: nowMillis).created

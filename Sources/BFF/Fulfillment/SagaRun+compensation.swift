@@ -132,7 +132,7 @@ extension SagaRun {
             try await ledger.record(orderID: order.id, step: "saga", outcome: .compensationFailed, reason: parked)
         }
         if order.status != .cancelled, let queue = services.jobs[OrderNotificationJob.queue] {
-            try await OrderNotificationJob.enqueue(orderID: order.id, event: .failed, on: queue, now: services.clock.now())
+            try await OrderNotificationJob.enqueue(orderID: order.id, event: .failed, generation: order.sagaGeneration, on: queue, now: services.clock.now())
         }
         do {
             order = try await ledger.transition(orderID: order.id, to: .failed, step: "saga", reason: reason) { $0.saga = state }

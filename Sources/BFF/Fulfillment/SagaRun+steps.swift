@@ -133,7 +133,7 @@ extension SagaRun {
             return
         }
         let record = try await begin(step)
-        try await OrderNotificationJob.enqueue(orderID: order.id, event: .fulfilled, on: queue, now: services.clock.now())
+        try await OrderNotificationJob.enqueue(orderID: order.id, event: .fulfilled, generation: order.sagaGeneration, on: queue, now: services.clock.now())
         try await succeed(record, result: [ResultKey.jobID: OrderNotificationJob.jobID(orderID: order.id, event: .fulfilled)])
     }
 }

@@ -141,7 +141,8 @@ struct SagaRun {
     func record(_ step: String) -> SagaStepRecord {
         records[step]
             ?? SagaStepRecord(
-                orderID: order.id, step: step, idempotencyKey: SagaStepRecord.idempotencyKey(orderID: order.id, step: step),
+                orderID: order.id, step: step, generation: order.sagaGeneration,
+                idempotencyKey: SagaStepRecord.idempotencyKey(orderID: order.id, step: step, generation: order.sagaGeneration),
                 updatedAt: services.clock.now()
             )
     }

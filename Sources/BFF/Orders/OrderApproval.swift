@@ -27,20 +27,27 @@ public struct OrderApproval: Sendable {
     ///   failed: a failed order is retried by staff, never re-approved), ``StoreError/notFound``.
     public func approve(orderID: UUID, source: String, reason: String? = nil, traceparent: String? = nil) async throws -> Outcome {
         let outcome: Outcome
+        var generation = 1
         do {
             // Only a pending order is approved: the state machine also lets a failed order go back to `approved`,
             // but that is a staff retry of its saga, not an approval.
-            try await ledger.update(orderID: orderID, event: OrderEventDraft(step: "approval.\(source)", outcome: .transitioned, reason: reason)) { order in
+            generation = try await ledger.update(orderID: orderID, event: OrderEventDraft(step: "approval.\(source)", outcome: .transitioned, reason: reason)) { order in
                 guard order.status == .pendingApproval else { throw OrderTransitionError(from: order.status, to: .approved) }
                 try order.transition(to: .approved)
-            }
+            }.sagaGeneration
             outcome = .approved
         } catch let error as OrderTransitionError where Self.isPastApproval(error.from) {
             outcome = .alreadyApproved(error.from)
         }
-        if case .alreadyApproved(let status) = outcome, status != .approved { return outcome }
+        if case .alreadyApproved(let status) = outcome {
+            guard status == .approved else { return outcome }
+            // Approved again (a duplicate CRM event, a second click): make sure the current generation's job exists.
+            generation = try await ledger.orders.order(id: orderID)?.sagaGeneration ?? 1
+        }
         guard let queue = jobs[FulfillmentJob.queue] else { throw StoreError(.unavailable, "no fulfillment queue") }
-        try await FulfillmentJob.enqueue(orderID: orderID, on: queue, now: ledger.clock.now(), traceparent: traceparent ?? JobTracing.currentTraceparent())
+        try await FulfillmentJob.enqueue(
+            orderID: orderID, on: queue, now: ledger.clock.now(), traceparent: traceparent ?? JobTracing.currentTraceparent(), generation: generation
+        )
         return outcome
     }
 

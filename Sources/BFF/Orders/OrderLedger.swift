@@ -75,3 +75,21 @@ public struct OrderLedger: Sendable {
         }
     }
 }
+
+extension OrderLedger {
+    /// Starts the next saga generation of a failed order (a staff retry, ``Domain/Order/startNextSagaGeneration()``)
+    /// with a `transitioned` entry of `step`, when the order is still at saga generation `generation`.
+    ///
+    /// - Parameter reason: The timeline reason, given the new generation.
+    /// - Throws: ``Domain/SagaRetryRefused`` when the order is no longer retryable as a new generation (another
+    ///   retry, a refund got there first), ``StoreError``.
+    public func startNextSagaGeneration(
+        orderID: UUID, after generation: Int, step: String, reason: @Sendable (Int) -> String
+    ) async throws -> Order {
+        let event = OrderEventDraft(step: step, outcome: .transitioned, reason: reason(generation + 1))
+        return try await update(orderID: orderID, event: event) { order in
+            guard order.sagaGeneration == generation else { throw SagaRetryRefused(status: order.status, saga: order.saga) }
+            try order.startNextSagaGeneration()
+        }
+    }
+}

@@ -10,6 +10,9 @@ extension Problem.Kind {
     /// 409: the customer's account lacks a link the order needs (CRM account, billing customer, SIM account for SIM
     /// items). `detail` names the missing systems.
     public static let accountNotLinked = Problem.Kind("account-not-linked", title: "Account Not Linked")
+    /// 409: a staff retry of an order whose saga has nothing to retry (running, completed, never failed) or that
+    /// cannot be started again (no CRM order). `detail` names the order's status and saga state.
+    public static let orderNotRetryable = Problem.Kind("order-not-retryable", title: "Order Not Retryable")
 }
 
 /// The problems of the order routes.
@@ -25,6 +28,15 @@ enum OrderProblems {
     /// 409 for an order whose status does not allow the operation.
     static func wrongStatus(_ status: OrderStatus, operation: String) -> Problem {
         PortalProblems.conflict("The order cannot be \(operation) while it is \(status.rawValue).")
+    }
+
+    /// 409 for a staff retry the order's state refuses (``Domain/SagaRetryRefused``).
+    static func notRetryable(_ refusal: SagaRetryRefused) -> Problem {
+        let detail =
+            refusal.lacksCRMOrder
+            ? "The order is \(refusal.status.rawValue) and has no CRM order: its fulfillment cannot be started again."
+            : "The order is \(refusal.status.rawValue) with fulfillment \(refusal.saga.rawValue): there is nothing to retry."
+        return Problem(.orderNotRetryable, status: .conflict, detail: detail)
     }
 
     /// A 503 when the store cannot be reached (a retry later is the answer; nothing half-done is reported as done).

@@ -19,7 +19,7 @@ public protocol OrderRepository: Sendable {
     /// Staff listing: orders matching `filter`, newest first, strictly after `after`.
     func orders(filter: OrderFilter, after: OrderPageKey?, limit: Int) async throws -> [Order]
 
-    /// Stores `order` (status, ids, failure reason, saga state, items) when the stored version equals
+    /// Stores `order` (status, ids, failure reason, saga state and generation, items) when the stored version equals
     /// `order.version`, with version + 1 and `updated_at` = `at`, and appends `event` (with the new status) in the
     /// same transaction.
     ///
@@ -34,9 +34,16 @@ public protocol OrderRepository: Sendable {
     /// Entries with `seq > afterSeq`, in order.
     func timeline(orderID: UUID, afterSeq: Int) async throws -> [OrderTimelineEntry]
 
-    /// The saga's steps of an order, in the order they were first saved.
+    /// Every saga step record of an order, of every generation: generation by generation (ascending), each in the
+    /// order its steps were first saved.
     func sagaSteps(orderID: UUID) async throws -> [SagaStepRecord]
-    /// Inserts or replaces the step (keyed by order id and step name).
+    /// The saga step records of one generation of an order (``Order/sagaGeneration``), in the order they were first
+    /// saved: what a run of that generation resumes from.
+    func sagaSteps(orderID: UUID, generation: Int) async throws -> [SagaStepRecord]
+    /// Inserts or replaces the step (keyed by order id, generation and step name).
+    ///
+    /// - Throws: ``StoreError/conflict`` when another step (of any order or generation) has its idempotency key,
+    ///   ``StoreError/notFound`` when there is no such order.
     func saveSagaStep(_ step: SagaStepRecord) async throws
 }
 

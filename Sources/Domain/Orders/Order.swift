@@ -21,13 +21,16 @@ public struct Order: Sendable, Hashable, Codable, Identifiable {
     /// Why the order failed or was cancelled, for the customer and staff.
     public var failureReason: String?
     public var saga: SagaState
+    /// Which run of the saga ``saga`` describes: 1 for the first, + 1 for each staff retry that starts it anew.
+    /// Each generation has its own step records and upstream keys (``SagaStepRecord/idempotencyKey(orderID:step:generation:)``).
+    public var sagaGeneration: Int
     public let createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: UUID, tenant: String, userID: UUID, status: OrderStatus = .draft, version: Int = 1, items: [OrderItem],
         subtotal: Money, tax: Money, total: Money, crmOrderID: String? = nil, billingOrderID: String? = nil,
-        failureReason: String? = nil, saga: SagaState = .idle, createdAt: Date, updatedAt: Date
+        failureReason: String? = nil, saga: SagaState = .idle, sagaGeneration: Int = 1, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.tenant = tenant
@@ -42,6 +45,7 @@ public struct Order: Sendable, Hashable, Codable, Identifiable {
         self.billingOrderID = billingOrderID
         self.failureReason = failureReason
         self.saga = saga
+        self.sagaGeneration = sagaGeneration
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -49,6 +53,34 @@ public struct Order: Sendable, Hashable, Codable, Identifiable {
     /// Moves to `next` if the state machine allows it.
     public mutating func transition(to next: OrderStatus) throws(OrderTransitionError) {
         status = try status.transition(to: next)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, tenant, userID, status, version, items, subtotal, tax, total, crmOrderID, billingOrderID, failureReason, saga
+        case sagaGeneration, createdAt, updatedAt
+    }
+
+    /// Decodes an order; one encoded before saga generations existed is generation 1.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(UUID.self, forKey: .id),
+            tenant: try container.decode(String.self, forKey: .tenant),
+            userID: try container.decode(UUID.self, forKey: .userID),
+            status: try container.decode(OrderStatus.self, forKey: .status),
+            version: try container.decode(Int.self, forKey: .version),
+            items: try container.decode([OrderItem].self, forKey: .items),
+            subtotal: try container.decode(Money.self, forKey: .subtotal),
+            tax: try container.decode(Money.self, forKey: .tax),
+            total: try container.decode(Money.self, forKey: .total),
+            crmOrderID: try container.decodeIfPresent(String.self, forKey: .crmOrderID),
+            billingOrderID: try container.decodeIfPresent(String.self, forKey: .billingOrderID),
+            failureReason: try container.decodeIfPresent(String.self, forKey: .failureReason),
+            saga: try container.decode(SagaState.self, forKey: .saga),
+            sagaGeneration: try container.decodeIfPresent(Int.self, forKey: .sagaGeneration) ?? 1,
+            createdAt: try container.decode(Date.self, forKey: .createdAt),
+            updatedAt: try container.decode(Date.self, forKey: .updatedAt)
+        )
     }
 
     /// Whether the order has SIM items (the saga provisions them) and physical items (placed with a supplier).

@@ -31,7 +31,7 @@ public final class MemoryOrderRepository: OrderRepository {
                 id: order.id, tenant: order.tenant, userID: order.userID, status: order.status, version: 1, items: order.items,
                 subtotal: order.subtotal, tax: order.tax, total: order.total, crmOrderID: order.crmOrderID,
                 billingOrderID: order.billingOrderID, failureReason: order.failureReason, saga: order.saga,
-                createdAt: order.createdAt.storedPrecision, updatedAt: order.updatedAt.storedPrecision
+                sagaGeneration: order.sagaGeneration, createdAt: order.createdAt.storedPrecision, updatedAt: order.updatedAt.storedPrecision
             )
             state.orders[order.id] = stored
             let entry = OrderTimelineEntry(
@@ -94,7 +94,7 @@ public final class MemoryOrderRepository: OrderRepository {
                 id: current.id, tenant: current.tenant, userID: current.userID, status: order.status, version: current.version + 1,
                 items: order.items, subtotal: order.subtotal, tax: order.tax, total: order.total, crmOrderID: order.crmOrderID,
                 billingOrderID: order.billingOrderID, failureReason: order.failureReason, saga: order.saga,
-                createdAt: current.createdAt, updatedAt: at
+                sagaGeneration: order.sagaGeneration, createdAt: current.createdAt, updatedAt: at
             )
             state.orders[order.id] = stored
             guard let event else { return (stored, nil) }
@@ -123,7 +123,13 @@ public final class MemoryOrderRepository: OrderRepository {
     }
 
     public func sagaSteps(orderID: UUID) async throws -> [SagaStepRecord] {
-        state.withLockedValue { $0.steps[orderID] ?? [] }
+        let steps = state.withLockedValue { $0.steps[orderID] ?? [] }
+        // Within a generation, the order of first saving is kept.
+        return steps.enumerated().sorted { ($0.element.generation, $0.offset) < ($1.element.generation, $1.offset) }.map(\.element)
+    }
+
+    public func sagaSteps(orderID: UUID, generation: Int) async throws -> [SagaStepRecord] {
+        state.withLockedValue { ($0.steps[orderID] ?? []).filter { $0.generation == generation } }
     }
 
     public func saveSagaStep(_ step: SagaStepRecord) async throws {
@@ -133,10 +139,13 @@ public final class MemoryOrderRepository: OrderRepository {
             guard state.orders[step.orderID] != nil else { throw StoreError(.notFound, "no such order") }
             // Unique across every other step, of any order (as PostgreSQL's unique index on the key).
             for (orderID, steps) in state.steps {
-                let taken = steps.contains { $0.idempotencyKey == step.idempotencyKey && (orderID != step.orderID || $0.step != step.step) }
+                let taken = steps.contains {
+                    $0.idempotencyKey == step.idempotencyKey
+                        && (orderID != step.orderID || $0.step != step.step || $0.generation != step.generation)
+                }
                 if taken { throw StoreError(.conflict, "idempotency key taken") }
             }
-            if let index = state.steps[step.orderID]?.firstIndex(where: { $0.step == step.step }) {
+            if let index = state.steps[step.orderID]?.firstIndex(where: { $0.step == step.step && $0.generation == step.generation }) {
                 state.steps[step.orderID]?[index] = step
             } else {
                 state.steps[step.orderID, default: []].append(step)

@@ -65,3 +65,22 @@ extension Migration {
         ]
     )
 }
+
+extension Migration {
+    /// v9: saga generations, for a staff retry that starts a failed order's saga anew.
+    ///
+    /// - `orders.saga_generation` (``Order/sagaGeneration``): 1 for every existing order;
+    /// - `saga_steps.generation`: the generation a step record belongs to (1 for every existing record); a step is
+    ///   keyed by (order, generation, step), so an earlier generation's records stay as history. The idempotency
+    ///   key stays unique across all steps (each generation's keys differ).
+    static let v9SagaGenerations = Migration(
+        version: 9,
+        name: "saga_generations",
+        statements: [
+            "ALTER TABLE orders ADD COLUMN saga_generation integer NOT NULL DEFAULT 1 CHECK (saga_generation >= 1)",
+            "ALTER TABLE saga_steps ADD COLUMN generation integer NOT NULL DEFAULT 1 CHECK (generation >= 1)",
+            // v5 declared the primary key inline, so PostgreSQL named it <table>_pkey.
+            "ALTER TABLE saga_steps DROP CONSTRAINT saga_steps_pkey, ADD PRIMARY KEY (order_id, generation, step)",
+        ]
+    )
+}

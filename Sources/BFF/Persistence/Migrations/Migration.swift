@@ -42,5 +42,6 @@ extension Migration {
         .v6ExternalLinks,
         .v7TOTPReplayGuard,
         .v8SagaState,
+        .v9SagaGenerations,
     ]
 }

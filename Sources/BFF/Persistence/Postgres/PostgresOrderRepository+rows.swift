@@ -6,14 +6,14 @@ extension PostgresOrderRepository {
     /// The `orders` columns ``Domain/Order/init(row:)`` reads (also valid in `RETURNING`).
     static let columns = """
         id, tenant, user_id, status, version, items::text AS items, subtotal_minor, tax_minor, total_minor, currency,
-        crm_order_id, billing_order_id, failure_reason, saga_state, created_at, updated_at
+        crm_order_id, billing_order_id, failure_reason, saga_state, saga_generation, created_at, updated_at
         """
 
     /// The `order_events` columns ``Domain/OrderTimelineEntry/init(row:)`` reads.
     static let eventColumns = "order_id, seq, at, step, outcome, status, reason"
 
     /// The `saga_steps` columns ``Domain/SagaStepRecord/init(row:)`` reads.
-    static let stepColumns = "order_id, step, status, attempt, idempotency_key, result::text AS result, error, updated_at"
+    static let stepColumns = "order_id, step, generation, status, attempt, idempotency_key, result::text AS result, error, updated_at"
 }
 
 /// An order's values as the `orders` columns hold them: items as JSON text, one currency for the three amounts.
@@ -55,6 +55,7 @@ extension Order {
             billingOrderID: try row["billing_order_id"].decode(String?.self),
             failureReason: try row["failure_reason"].decode(String?.self),
             saga: try StoredJSON.enumValue(SagaState.self, row["saga_state"], column: "orders.saga_state"),
+            sagaGeneration: try row["saga_generation"].decode(Int.self),
             createdAt: try row["created_at"].decode(Date.self),
             updatedAt: try row["updated_at"].decode(Date.self)
         )
@@ -82,6 +83,7 @@ extension SagaStepRecord {
         self.init(
             orderID: try row["order_id"].decode(UUID.self),
             step: try row["step"].decode(String.self),
+            generation: try row["generation"].decode(Int.self),
             status: try StoredJSON.enumValue(SagaStepStatus.self, row["status"], column: "saga_steps.status"),
             attempt: try row["attempt"].decode(Int.self),
             idempotencyKey: try row["idempotency_key"].decode(String.self),

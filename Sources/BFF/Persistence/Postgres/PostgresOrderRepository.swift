@@ -32,10 +32,12 @@ public struct PostgresOrderRepository: OrderRepository {
         let query: PostgresQuery = """
             WITH created AS (
                 INSERT INTO orders (id, tenant, user_id, status, version, items, subtotal_minor, tax_minor, total_minor,
-                    currency, crm_order_id, billing_order_id, failure_reason, saga_state, last_event_seq, created_at, updated_at)
+                    currency, crm_order_id, billing_order_id, failure_reason, saga_state, saga_generation, last_event_seq, created_at,
+                    updated_at)
                 VALUES (\(order.id), \(order.tenant), \(order.userID), \(order.status.rawValue), 1, \(values.items)::jsonb,
                     \(order.subtotal.minorUnits), \(order.tax.minorUnits), \(order.total.minorUnits), \(values.currency),
-                    \(order.crmOrderID), \(order.billingOrderID), \(order.failureReason), \(order.saga.rawValue), 1,
+                    \(order.crmOrderID), \(order.billingOrderID), \(order.failureReason), \(order.saga.rawValue),
+                    \(order.sagaGeneration), 1,
                     \(PostgresTimestamp(order.createdAt)), \(PostgresTimestamp(order.updatedAt)))
                 RETURNING id, status
             )
@@ -104,7 +106,8 @@ public struct PostgresOrderRepository: OrderRepository {
                     subtotal_minor = \(order.subtotal.minorUnits), tax_minor = \(order.tax.minorUnits),
                     total_minor = \(order.total.minorUnits), currency = \(values.currency), crm_order_id = \(order.crmOrderID),
                     billing_order_id = \(order.billingOrderID), failure_reason = \(order.failureReason),
-                    saga_state = \(order.saga.rawValue), updated_at = \(PostgresTimestamp(at)), version = version + 1,
+                    saga_state = \(order.saga.rawValue), saga_generation = \(order.sagaGeneration),
+                    updated_at = \(PostgresTimestamp(at)), version = version + 1,
                     last_event_seq = last_event_seq + CASE WHEN \(appends) THEN 1 ELSE 0 END
                 WHERE id = \(order.id) AND version = \(order.version)
                 RETURNING \(unescaped: Self.columns), last_event_seq
@@ -164,7 +167,20 @@ public struct PostgresOrderRepository: OrderRepository {
     public func sagaSteps(orderID: UUID) async throws -> [SagaStepRecord] {
         try await storeOperation {
             let rows = try await client.query(
-                "SELECT \(unescaped: Self.stepColumns) FROM saga_steps WHERE order_id = \(orderID) ORDER BY ordinal",
+                "SELECT \(unescaped: Self.stepColumns) FROM saga_steps WHERE order_id = \(orderID) ORDER BY generation, ordinal",
+                logger: logger
+            )
+            return try await decodeRows(rows, SagaStepRecord.init(row:))
+        }
+    }
+
+    public func sagaSteps(orderID: UUID, generation: Int) async throws -> [SagaStepRecord] {
+        try await storeOperation {
+            let rows = try await client.query(
+                """
+                SELECT \(unescaped: Self.stepColumns) FROM saga_steps WHERE order_id = \(orderID) AND generation = \(generation)
+                ORDER BY ordinal
+                """,
                 logger: logger
             )
             return try await decodeRows(rows, SagaStepRecord.init(row:))
@@ -175,13 +191,13 @@ public struct PostgresOrderRepository: OrderRepository {
         let result = try StoredJSON.text(step.result)
         // The idempotency key is unique across all steps: a second step (of any order) with the same key would
         // make an upstream treat two operations as one, so it is a conflict.
-        try await write(missing: "no such order", conflict: "the idempotency key belongs to another step") {
+        _ = try await write(missing: "no such order", conflict: "the idempotency key belongs to another step") {
             try await client.query(
                 """
-                INSERT INTO saga_steps (order_id, step, status, attempt, idempotency_key, result, error, updated_at)
-                VALUES (\(step.orderID), \(step.step), \(step.status.rawValue), \(step.attempt), \(step.idempotencyKey),
-                    \(result)::jsonb, \(step.error), \(PostgresTimestamp(step.updatedAt)))
-                ON CONFLICT (order_id, step) DO UPDATE SET
+                INSERT INTO saga_steps (order_id, step, generation, status, attempt, idempotency_key, result, error, updated_at)
+                VALUES (\(step.orderID), \(step.step), \(step.generation), \(step.status.rawValue), \(step.attempt),
+                    \(step.idempotencyKey), \(result)::jsonb, \(step.error), \(PostgresTimestamp(step.updatedAt)))
+                ON CONFLICT (order_id, generation, step) DO UPDATE SET
                     status = EXCLUDED.status, attempt = EXCLUDED.attempt, idempotency_key = EXCLUDED.idempotency_key,
                     result = EXCLUDED.result, error = EXCLUDED.error, updated_at = EXCLUDED.updated_at
                 """,
