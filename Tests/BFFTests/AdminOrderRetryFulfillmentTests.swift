@@ -13,7 +13,8 @@ import Testing
 /// a compensated order is fulfilled by a new saga generation under new keys, a parked compensation completes.
 @Suite("Admin order retry, end to end", .serialized)
 struct AdminOrderRetryFulfillmentTests {
-    /// The admin routes over the harness's services, and a token of a new `ops` staff member.
+    /// The admin routes over the harness's services, and a token of a new `ops` staff member (also used by
+    /// `AdminOrdersCompensationTests`).
     static func admin(
         _ harness: FulfillmentHarness
     ) async throws -> (services: AppServices, router: Router<AppRequestContext>, token: String, staff: UUID) {

@@ -12,21 +12,7 @@ import Testing
 @Suite struct AdminOrdersCompensationTests {
     @Test func cancelDuringProvisioningIsCompensated() async throws {
         try await FulfillmentHarness.with(FulfillmentSagaTests.backend) { harness in
-            let jobs = harness.services
-            let services = AppServices(
-                config: jobs.config ?? AtriumConfig(), store: jobs.store, cache: jobs.cache, providers: jobs.providers, jobs: jobs.jobs, redis: nil,
-                jwtSecret: Secret(String(repeating: "k", count: 48)), passwordPepper: Secret(String(repeating: "p", count: 32)), clock: jobs.clock,
-                logger: jobs.logger, orderEvents: jobs.orderEvents
-            )
-            let router = Router(context: AppRequestContext.self)
-            router.addMiddleware {
-                ProblemMiddleware()
-                AuthenticationMiddleware(services: services)
-            }
-            AdminCustomerRoutes.add(to: router.group("api/v1"), services: services)
-            let staff = UUID()
-            let token = try await TokenService(secret: services.jwtSecret, clock: services.clock)
-                .issue(for: AuthenticatedUser(userID: staff, tenant: FulfillmentHarness.tenant, kind: .staff, roles: [.ops], family: nil)).token
+            let (services, router, token, staff) = try await AdminOrderRetryFulfillmentTests.admin(harness)
 
             harness.sandboxes.sim.control.inject(SIMSandbox.Operations.configure, .latency(milliseconds: 500), times: 1)
             try harness.startWorkers()

@@ -46,7 +46,8 @@ struct AdminOrderDetailDTO: ResponseEncodable, Encodable, Sendable {
     }
 }
 
-/// An order's saga: its state, its current generation and every step record, oldest generation first.
+/// An order's saga: its state, its current generation and every step record, oldest generation first, each
+/// generation's steps in the order they were first recorded.
 struct AdminSagaDTO: Encodable, Sendable, Hashable {
     let state: String
     let generation: Int
@@ -55,7 +56,8 @@ struct AdminSagaDTO: Encodable, Sendable, Hashable {
     init(_ order: Order, steps: [SagaStepRecord]) {
         state = order.saga.rawValue
         generation = order.sagaGeneration
-        self.steps = steps.sorted { ($0.generation, $0.updatedAt) < ($1.generation, $1.updatedAt) }.map(AdminSagaStepDTO.init)
+        // The store's order: by generation, then as the steps were first recorded (the plan's order).
+        self.steps = steps.map(AdminSagaStepDTO.init)
     }
 }
 
