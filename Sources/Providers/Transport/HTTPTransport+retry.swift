@@ -151,12 +151,7 @@ extension HTTPTransport {
         var headers = HTTPHeaders(configuration.defaultHeaders)
         for name in Set(request.headers.map { $0.0.lowercased() }) { headers.remove(name: name) }
         headers.add(contentsOf: request.headers)
-        headers.remove(name: "traceparent")
-        headers.remove(name: "tracestate")
-        call.tracer.inject(call.span, into: &headers, using: TraceHeadersInjector())
-        if !headers.contains(name: "traceparent") {
-            headers.add(name: "traceparent", value: (TraceContext.current?.child() ?? TraceContext.random()).traceparent)
-        }
+        TraceHeadersInjector.propagate(call.span, tracer: call.tracer, into: &headers)
         httpRequest.headers = headers
         if let body = request.body { httpRequest.body = .bytes(ByteBuffer(data: body)) }
         return httpRequest
@@ -304,5 +299,16 @@ extension ProviderError {
 struct TraceHeadersInjector: Injector {
     func inject(_ value: String, forKey key: String, into headers: inout HTTPHeaders) {
         headers.replaceOrAdd(name: key, value: value)
+    }
+
+    /// Replaces any caller-set trace headers with `context`'s; when the tracer propagates nothing (none is
+    /// bootstrapped), a child of ``TraceContext/current`` or a fresh trace, so upstream logs can still be matched.
+    static func propagate(_ context: ServiceContext, tracer: any Tracer, into headers: inout HTTPHeaders) {
+        headers.remove(name: "traceparent")
+        headers.remove(name: "tracestate")
+        tracer.inject(context, into: &headers, using: TraceHeadersInjector())
+        if !headers.contains(name: "traceparent") {
+            headers.add(name: "traceparent", value: (TraceContext.current?.child() ?? TraceContext.random()).traceparent)
+        }
     }
 }

@@ -1,8 +1,9 @@
 /// A W3C Trace Context position (trace id, span id, sampled flag), propagated to upstreams as `traceparent`.
 ///
-/// The BFF binds the incoming request's context with `TraceContext.$current.withValue(...)`; every upstream request
-/// the transport sends inside that scope carries a child span of it. Outside any scope each call starts a fresh
-/// trace. See https://www.w3.org/TR/trace-context/#traceparent-header.
+/// Spans come from swift-distributed-tracing (the transport injects its call span's `traceparent`); this type
+/// parses and validates header values and is the fallback when no tracer is bootstrapped: a call inside
+/// `TraceContext.$current.withValue(...)` then sends a child of it, any other call a fresh trace.
+/// See https://www.w3.org/TR/trace-context/#traceparent-header.
 public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
     /// 32 lowercase hex digits, never all zero.
     public let traceID: String

@@ -5,6 +5,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 /// Streams one upstream's large documents (supplier feeds) chunk by chunk with ``HTTPTransport``'s semantics.
 ///
@@ -19,7 +20,7 @@ import NIOHTTP1
 ///   public): connection failures, 5xx and timeouts are failures, anything else that answers is a success. An
 ///   attempt's success is recorded when the first body bytes arrive; a download that stalls or breaks after that
 ///   adds a failure, so a feed that starts and then dies still counts against the upstream.
-/// - A fresh `traceparent` per attempt (a child of ``TraceContext/current`` when there is one).
+/// - The caller's span as `traceparent` (the sync job's run; no span of its own), else a fresh trace.
 /// - Status mapping: 2xx streams; 429 `.rateLimited` (with `retryAfter`); 5xx `.unavailable`; 401/403
 ///   `.unauthorized`; 404 `.notFound`; any other status `.rejected`.
 /// - `maxResponseBytes` does not apply: memory is bounded by streaming (a few chunks in flight).
@@ -198,7 +199,7 @@ final class FeedDownloader: Sendable {
         for name in Set(self.headers.map { $0.0.lowercased() }) { headers.remove(name: name) }
         headers.add(contentsOf: self.headers)
         if !headers.contains(name: "Accept") { headers.add(name: "Accept", value: "application/xml, text/xml") }
-        headers.replaceOrAdd(name: "traceparent", value: (TraceContext.current?.child() ?? TraceContext.random()).traceparent)
+        TraceHeadersInjector.propagate(ServiceContext.current ?? .topLevel, tracer: InstrumentationSystem.tracer, into: &headers)
         request.headers = headers
         return request
     }
