@@ -20,7 +20,11 @@ struct BenchQueue: AsyncParsableCommand {
     enum Mode: String, ExpressibleByArgument, CaseIterable { case enqueue, drain, latency, all }
 
     @Argument(help: "enqueue, drain, latency or all.") var mode: Mode
-    @Option(help: "Jobs (latency: default 2000).") var jobs: Int = 20_000
+    @Option(name: .customLong("jobs"), help: "Jobs (default 20000; the latency run adds 2000: always in `all`, unless --jobs is given in `latency`).")
+    var jobsOption: Int?
+
+    /// Enqueue and drain jobs.
+    var jobs: Int { jobsOption ?? 20_000 }
     @Option(help: "Worker slots for drain and latency.") var concurrency: Int = 8
     @Option(help: "Jobs per second added during the latency run.") var rate: Int = 500
     @Option(help: "Redis URL (default: REDIS_URL, else redis://127.0.0.1:6379).") var redis: String?
@@ -31,7 +35,7 @@ struct BenchQueue: AsyncParsableCommand {
         let config = try RedisConfiguration(url: redis ?? ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379")
         let pool = RedisPool(configuration: config)
         let prefix = "atrium-bench-\(UUID().uuidString.prefix(8))"
-        var figures: [String: Any] = ["mode": mode.rawValue, "jobs": jobs, "concurrency": concurrency, "pinned": pinned]
+        var figures: [String: Any] = ["mode": mode.rawValue, "jobs": mode == .latency ? jobsOption ?? 2_000 : jobs, "concurrency": concurrency, "pinned": pinned]
         do {
             if mode == .enqueue || mode == .all {
                 figures["enqueue_per_s"] = Int(try await enqueueRun(pool, prefix: "\(prefix)-e"))
@@ -40,7 +44,7 @@ struct BenchQueue: AsyncParsableCommand {
                 figures["drain_per_s"] = Int(try await drainRun(pool, prefix: "\(prefix)-d"))
             }
             if mode == .latency || mode == .all {
-                let latencyJobs = mode == .all ? 2_000 : jobs
+                let latencyJobs = mode == .all ? 2_000 : jobsOption ?? 2_000
                 let (p50, p99) = try await latencyRun(pool, prefix: "\(prefix)-l", jobs: latencyJobs)
                 figures["p50_ms"] = (p50 * 1000).rounded() / 1000
                 figures["p99_ms"] = (p99 * 1000).rounded() / 1000
