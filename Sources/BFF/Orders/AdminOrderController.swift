@@ -31,14 +31,14 @@ struct AdminOrderController: Sendable {
         guard let raw = context.parameters.get("id"), let id = UUID(uuidString: raw),
             let order = try await services.store.orders.order(id: id), order.tenant == staff.tenant
         else {
-            await audit(context, request: request, orderID: context.parameters.get("id") ?? "", outcome: "denied", details: ["status": "404"])
+            await audit(context, orderID: context.parameters.get("id") ?? "", outcome: "denied", details: ["status": "404"])
             throw PortalProblems.notFound()
         }
         let subject = id.uuidString.lowercased()
         // The state machine lets staff move a failed order back to `approved`, but that is a retry (its own
         // route), not an approval: only a pending order (or one already approved) is approved here.
         if Self.refused.contains(order.status) {
-            await audit(context, request: request, orderID: subject, outcome: "failure", details: ["status": "409", "order_status": order.status.rawValue])
+            await audit(context, orderID: subject, outcome: "failure", details: ["status": "409", "order_status": order.status.rawValue])
             throw OrderProblems.wrongStatus(order.status, operation: "approved")
         }
         let outcome: OrderApproval.Outcome
@@ -47,7 +47,7 @@ struct AdminOrderController: Sendable {
                 orderID: id, source: "staff", reason: "approved by \(staff.userID.uuidString.lowercased())"
             )
         } catch let error as OrderTransitionError {
-            await audit(context, request: request, orderID: subject, outcome: "failure", details: ["status": "409", "order_status": error.from.rawValue])
+            await audit(context, orderID: subject, outcome: "failure", details: ["status": "409", "order_status": error.from.rawValue])
             throw OrderProblems.wrongStatus(error.from, operation: "approved")
         }
         let (result, status): (String, HTTPResponse.Status) =
@@ -55,31 +55,17 @@ struct AdminOrderController: Sendable {
             case .approved: ("approved", .accepted)
             case .alreadyApproved: ("already_approved", .ok)
             }
-        await audit(context, request: request, orderID: subject, outcome: "success", details: ["status": "\(status.code)", "result": result])
+        await audit(context, orderID: subject, outcome: "success", details: ["status": "\(status.code)", "result": result])
         context.logger.info("order approval", metadata: ["order": "\(subject)", "result": "\(result)"])
         guard let fresh = try await services.store.orders.order(id: id) else { throw PortalProblems.notFound() }
         let timeline = try await services.store.orders.timeline(orderID: id, afterSeq: 0)
         return EditedResponse(status: status, response: OrderDetailDTO(fresh, timeline: timeline))
     }
 
-    private func audit(_ context: StaffContext, request: Request, orderID: String, outcome: String, details: [String: String]) async {
-        let entry = AuditEntry(
-            at: services.clock.now(),
-            tenant: context.staff.tenant,
-            actorID: context.staff.userID,
-            actorKind: UserKind.staff.rawValue,
-            action: "order.approve",
-            subject: "order:\(orderID.prefix(64))",
-            outcome: outcome,
-            clientIP: context.requestMeta.clientIP,
-            userAgent: context.requestMeta.userAgent.map { String($0.prefix(256)) },
-            requestID: context.id,
-            details: details.merging(["roles": context.staff.roles.map(\.rawValue).sorted().joined(separator: ",")]) { first, _ in first }
+    /// The `order.approve` row, written by the one admin audit writer.
+    private func audit(_ context: StaffContext, orderID: String, outcome: String, details: [String: String]) async {
+        await AdminAuditTrail(services: services).record(
+            context, action: "order.approve", subject: "order:\(orderID.prefix(64))", outcome: outcome, details: details
         )
-        do {
-            try await services.store.audit.append(entry)
-        } catch {
-            context.logger.error("audit append failed", metadata: ["action": "\(entry.action)", "error": "\(error)"])
-        }
     }
 }

@@ -25,7 +25,7 @@ public struct OrderApproval: Sendable {
     ///   - reason: Shown on the timeline (the staff member, the CRM event).
     /// - Throws: ``OrderTransitionError`` when the order cannot be approved from its state (draft, cancelled,
     ///   failed: a failed order is retried by staff, never re-approved), ``StoreError/notFound``.
-    public func approve(orderID: UUID, source: String, reason: String? = nil, traceparent: String? = nil) async throws -> Outcome {
+    public func approve(orderID: UUID, source: String, reason: String? = nil) async throws -> Outcome {
         let outcome: Outcome
         var generation = 1
         do {
@@ -46,7 +46,8 @@ public struct OrderApproval: Sendable {
         }
         guard let queue = jobs[FulfillmentJob.queue] else { throw StoreError(.unavailable, "no fulfillment queue") }
         try await FulfillmentJob.enqueue(
-            orderID: orderID, on: queue, now: ledger.clock.now(), traceparent: traceparent ?? JobTracing.currentTraceparent(), generation: generation
+            // The job carries the caller's span (FulfillmentJob.enqueue's default), so the saga joins its trace.
+            orderID: orderID, on: queue, now: ledger.clock.now(), generation: generation
         )
         return outcome
     }
