@@ -114,6 +114,29 @@ public enum ClaimOutcome: Sendable, Hashable {
     }
 }
 
+/// What ``JobQueueDriver/completeAndClaim(_:claiming:now:lease:)`` did.
+public struct CompletionBatch: Sendable, Hashable {
+    /// One per run given, in order: nil when it was completed, else the refusal (`leaseLost`, `notFound`).
+    public var refusals: [QueueError?]
+    /// The jobs claimed, at most as many as asked for, in claim order (priority, then FIFO).
+    public var claimed: [ClaimedJob]
+    /// Set when the rate limit held claims back: how long until it allows more.
+    public var rateLimitedFor: Duration?
+
+    public init(refusals: [QueueError?], claimed: [ClaimedJob], rateLimitedFor: Duration?) {
+        self.refusals = refusals
+        self.claimed = claimed
+        self.rateLimitedFor = rateLimitedFor
+    }
+
+    /// The first claim as a single claim's outcome.
+    public var outcome: ClaimOutcome {
+        if let first = claimed.first { return .job(first) }
+        if let wait = rateLimitedFor { return .rateLimited(retryAfter: wait) }
+        return .empty
+    }
+}
+
 /// What happened to a failed run.
 public enum FailureOutcome: Sendable, Hashable {
     /// Scheduled to run again at this time.
@@ -168,6 +191,11 @@ public protocol JobQueueDriver: Sendable {
 
     /// Completes a run and claims the next job in one step (one round trip on Redis).
     func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome
+
+    /// Completes every run in `claims` and claims up to `count` jobs, in one step (one round trip and one atomic
+    /// script on Redis). A refused completion (lease lost, job removed) is reported in its place and does not stop
+    /// the others. The worker sends the runs its slots finished while its previous call was in flight.
+    func completeAndClaim(_ claims: [ClaimedJob], claiming count: Int, now: Int64, lease: Duration) async throws -> CompletionBatch
 
     /// Records a failed run and retries it at `retryAt`, or dead-letters it when out of attempts or `permanent`.
     func fail(_ claim: ClaimedJob, message: String, retryAt: Int64, permanent: Bool, now: Int64) async throws -> FailureOutcome
@@ -226,6 +254,28 @@ extension JobQueueDriver {
     public func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome {
         try await complete(claim, now: now)
         return try await self.claim(lease: lease, now: now)
+    }
+
+    /// One job at a time: each completion and each claim is atomic on its own.
+    public func completeAndClaim(_ claims: [ClaimedJob], claiming count: Int, now: Int64, lease: Duration) async throws -> CompletionBatch {
+        var refusals: [QueueError?] = []
+        for claim in claims {
+            do {
+                try await complete(claim, now: now)
+                refusals.append(nil)
+            } catch let refusal as QueueError where refusal.code == .leaseLost || refusal.code == .notFound {
+                refusals.append(refusal)
+            }
+        }
+        var claimed: [ClaimedJob] = []
+        while claimed.count < count {
+            switch try await claim(lease: lease, now: now) {
+            case .job(let job): claimed.append(job)
+            case .empty: return CompletionBatch(refusals: refusals, claimed: claimed, rateLimitedFor: nil)
+            case .rateLimited(let wait): return CompletionBatch(refusals: refusals, claimed: claimed, rateLimitedFor: wait)
+            }
+        }
+        return CompletionBatch(refusals: refusals, claimed: claimed, rateLimitedFor: nil)
     }
 
     public func enqueue(batch: [(name: String, payload: [UInt8], options: JobOptions)], now: Int64) async throws -> [(id: String, created: Bool)] {

@@ -21,7 +21,7 @@ enum QueueScripts {
           redis.call('ZADD', KEYS[1], score(prefix .. id), id)
         end
         local function event(kind, id)
-          redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'event', kind, 'id', id)
+          redis.call('XADD', KEYS[6], 'MAXLEN', '~', '10000', '*', 'event', kind, 'id', id)
         end
         local function trim(set, keep, olderThan)
           local old = redis.call('ZRANGEBYSCORE', set, '-inf', olderThan, 'LIMIT', 0, 1000)
@@ -98,62 +98,92 @@ enum QueueScripts {
             """
     )
 
-    /// claim-7: ARGV[2] now · [3] lease end · [4] token. Promotes due delayed jobs, then pops the first waiting one.
-    /// Returns {id, the job's fields in ``Job/redisFields`` order}; nil when paused or empty; {'', ms} when the rate limit allows no more
-    /// claims for ms. The limit is a fixed window over `now`: at most rl_max claims per rl_window ms, all workers.
-    static let claim = RedisScript(
-        helpers + claimNext + """
-            return claimNext(ARGV[2], ARGV[3], ARGV[4])
-            """
-    )
-
-    static let claimNext = """
-        local function claimNext(now, leaseUntil, token)
-          if redis.call('HGET', KEYS[7], 'paused') == '1' then return nil end
-          local limit = redis.call('HMGET', KEYS[7], 'rl_max', 'rl_window', 'rl_id', 'rl_count')
-          local limited = limit[1] and tonumber(limit[1]) > 0
-          local window, used = 0, 0
-          if limited then
-            window = math.floor(tonumber(now) / tonumber(limit[2]))
-            if tostring(window) == limit[3] then used = tonumber(limit[4]) end
-            if used >= tonumber(limit[1]) then
-              return {'', (window + 1) * tonumber(limit[2]) - tonumber(now)}
+    /// finish-7: completes runs and claims jobs, any number of each, in one atomic step: `claim`, `complete`,
+    /// `completeAndClaim` and the worker's batched completions are all this script.
+    /// ARGV[2] now · [3] keep completed count · [4] keep completed age ms · [5] lease end for claims · [6] claims
+    /// wanted · [7] the claims' lease token (one per call: a token is checked against its own job's hash, so jobs
+    /// claimed together may share it, and the next claim of any of them gets a new one) · from [8] (id, token)
+    /// pairs to complete. Numbers go to Redis as the strings they came in: Lua would format its doubles with printf.
+    /// Returns {statuses, claimed, retry-after}: one status per pair (0 completed, -1 no such job, -2 lease not held);
+    /// claimed = id, {the job's fields in ``Job/redisFields`` order}, id, {…} …, in claim order; retry-after > 0 when
+    /// the rate limit held claims back (ms until its window ends). Paused or empty queues claim nothing. The limit is
+    /// a fixed window over `now`: at most rl_max claims per rl_window ms, all workers.
+    ///
+    /// The lease check is one `HGET`: every move out of active clears the token (complete, fail, release, snooze,
+    /// stalled recovery) or deletes the job (remove), so a matching token means the job is active and held.
+    static let finish = RedisScript(
+        helpers + """
+            local now = ARGV[2]
+            local statuses, done = {}, {}
+            for i = 8, #ARGV - 1, 2 do
+              local id, token = ARGV[i], ARGV[i + 1]
+              local key = prefix .. id
+              local current = redis.call('HGET', key, 'token')
+              if not current then
+                statuses[#statuses + 1] = -1
+              elseif current ~= token or token == '' then
+                statuses[#statuses + 1] = -2
+              else
+                redis.call('HSET', key, 'state', 'completed', 'token', '', 'finished', now, 'progress', '100')
+                event('completed', id)
+                statuses[#statuses + 1] = 0
+                done[#done + 1] = id
+              end
             end
-          end
-          local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
-          for _, id in ipairs(due) do
-            redis.call('ZREM', KEYS[2], id)
-            makeWaiting(id)
-          end
-          local popped = redis.call('ZPOPMIN', KEYS[1])
-          if #popped == 0 then return nil end
-          local id = popped[1]
-          local key = prefix .. id
-          if limited then redis.call('HSET', KEYS[7], 'rl_id', tostring(window), 'rl_count', used + 1) end
-          redis.call('HINCRBY', key, 'runs', 1)
-          redis.call('HSET', key, 'state', 'active', 'token', token)
-          redis.call('ZADD', KEYS[3], leaseUntil, id)
-          return {id, redis.call('HMGET', key, 'name', 'payload', 'state', 'prio', 'max', 'backoff', 'runs', 'fails', 'stalls',
-            'created', 'runat', 'finished', 'timeout', 'progress', 'errors')}
-        end
+            if #done > 0 then
+              redis.call('ZREM', KEYS[3], unpack(done))
+              local scored = {}
+              for _, id in ipairs(done) do scored[#scored + 1] = now; scored[#scored + 1] = id end
+              redis.call('ZADD', KEYS[4], unpack(scored))
+              trim(KEYS[4], tonumber(ARGV[3]), tonumber(now) - tonumber(ARGV[4]))
+            end
 
-        """
-
-    /// complete-7: ARGV[2] id · [3] token · [4] now · [5] keep count · [6] keep age ms; optionally [7] next lease end
-    /// · [8] next token to claim the next job in the same round trip. Returns 0, or {0, claim result} with [7].
-    static let complete = RedisScript(
-        helpers + claimNext + """
-            local id, now = ARGV[2], tonumber(ARGV[4])
-            local key = prefix .. id
-            local status = held(key, id, ARGV[3])
-            if status < 0 then return status end
-            redis.call('ZREM', KEYS[3], id)
-            redis.call('HSET', key, 'state', 'completed', 'token', '', 'finished', now, 'progress', 100)
-            redis.call('ZADD', KEYS[4], now, id)
-            event('completed', id)
-            trim(KEYS[4], tonumber(ARGV[5]), now - tonumber(ARGV[6]))
-            if ARGV[7] then return {0, claimNext(ARGV[4], ARGV[7], ARGV[8])} end
-            return 0
+            local claimed, retryAfter = {}, 0
+            local want = tonumber(ARGV[6])
+            if want <= 0 then return {statuses, claimed, 0} end
+            local meta = redis.call('HMGET', KEYS[7], 'paused', 'rl_max', 'rl_window', 'rl_id', 'rl_count')
+            if meta[1] == '1' then return {statuses, claimed, 0} end
+            local limited = meta[2] and tonumber(meta[2]) > 0
+            local window, used = 0, 0
+            if limited then
+              window = math.floor(tonumber(now) / tonumber(meta[3]))
+              if tostring(window) == meta[4] then used = tonumber(meta[5]) end
+              local left = tonumber(meta[2]) - used
+              if left < want then
+                want = math.max(left, 0)
+                retryAfter = (window + 1) * tonumber(meta[3]) - tonumber(now)
+              end
+              if want == 0 then return {statuses, claimed, retryAfter} end
+            end
+            local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
+            for _, id in ipairs(due) do
+              redis.call('ZREM', KEYS[2], id)
+              makeWaiting(id)
+            end
+            local popped = redis.call('ZPOPMIN', KEYS[1], want)
+            local token, leases, count = ARGV[7], {}, 0
+            for i = 1, #popped, 2 do
+              local id = popped[i]
+              local key = prefix .. id
+              local fields = redis.call('HMGET', key, 'name', 'payload', 'state', 'prio', 'max', 'backoff', 'runs', 'fails',
+                'stalls', 'created', 'runat', 'finished', 'timeout', 'progress', 'errors')
+              -- A waiting id without its hash (never left by any script) is dropped rather than leased.
+              if fields[1] then
+                count = count + 1
+                local runs = tostring(tonumber(fields[7]) + 1)
+                redis.call('HSET', key, 'state', 'active', 'token', token, 'runs', runs)
+                fields[3], fields[7] = 'active', runs
+                leases[#leases + 1] = ARGV[5]
+                leases[#leases + 1] = id
+                claimed[#claimed + 1] = id
+                claimed[#claimed + 1] = fields
+              end
+            end
+            if count > 0 then
+              redis.call('ZADD', KEYS[3], unpack(leases))
+              if limited then redis.call('HSET', KEYS[7], 'rl_id', tostring(window), 'rl_count', used + count) end
+            end
+            return {statuses, claimed, retryAfter}
             """
     )
 

@@ -98,35 +98,49 @@ public struct RedisJobQueue: JobQueueDriver {
     }
 
     public func claim(lease: Duration, now: Int64) async throws -> ClaimOutcome {
-        let token = Self.newToken()
-        let leaseUntil = now + lease.milliseconds
-        return try Self.claimed(try await run(QueueScripts.claim, [Int(now), Int(leaseUntil), token]), token: token, leaseUntil: leaseUntil)
+        try await completeAndClaim([], claiming: 1, now: now, lease: lease).outcome
     }
 
     public func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome {
+        let batch = try await completeAndClaim([claim], claiming: 1, now: now, lease: lease)
+        if let refusal = batch.refusals[0] { throw refusal }
+        return batch.outcome
+    }
+
+    public func complete(_ claim: ClaimedJob, now: Int64) async throws {
+        if let refusal = try await completeAndClaim([claim], claiming: 0, now: now, lease: .zero).refusals[0] { throw refusal }
+    }
+
+    /// One `finish` script call: every completion and every claim in one round trip and one atomic step.
+    public func completeAndClaim(_ claims: [ClaimedJob], claiming count: Int, now: Int64, lease: Duration) async throws -> CompletionBatch {
         let token = Self.newToken()
         let leaseUntil = now + lease.milliseconds
-        let reply = try await run(
-            QueueScripts.complete,
-            [
-                claim.job.id, claim.token, Int(now), completedRetention.maxCount, Int(completedRetention.maxAge.milliseconds),
-                Int(leaseUntil), token,
-            ]
-        )
-        if let code = reply.int, let error = QueueError.fromScript(code, jobID: claim.job.id) { throw error }
-        guard let parts = reply.array, parts.first?.int == 0 else { throw QueueError(.invalidReply, "complete answered \(reply)") }
-        return try Self.claimed(parts.count > 1 ? parts[1] : .null, token: token, leaseUntil: leaseUntil)
-    }
-
-    private static func claimed(_ reply: RESPValue, token: String, leaseUntil: Int64) throws -> ClaimOutcome {
-        if reply.isNull { return .empty }
-        guard let parts = reply.array, parts.count == 2, let id = parts[0].string else {
-            throw QueueError(.invalidReply, "claim answered \(reply)")
+        var arguments: [any RESPArgument] = [
+            Int(now), completedRetention.maxCount, Int(completedRetention.maxAge.milliseconds), Int(leaseUntil), max(0, count), token,
+        ]
+        arguments.reserveCapacity(arguments.count + 2 * claims.count)
+        for claim in claims {
+            arguments.append(claim.job.id)
+            arguments.append(claim.token)
         }
-        if id.isEmpty { return .rateLimited(retryAfter: .milliseconds(parts[1].int ?? 1)) }
-        return .job(ClaimedJob(job: try Job(id: id, fields: parts[1]), token: token, leaseUntil: leaseUntil))
+        let reply = try await run(QueueScripts.finish, arguments)
+        guard let parts = reply.array, parts.count == 3, let statuses = parts[0].array, statuses.count == claims.count,
+            let flat = parts[1].array, flat.count % 2 == 0, let retryAfter = parts[2].int
+        else { throw QueueError(.invalidReply, "finish answered \(reply)") }
+        var refusals: [QueueError?] = []
+        refusals.reserveCapacity(claims.count)
+        for (claim, status) in zip(claims, statuses) {
+            guard let code = status.int else { throw QueueError(.invalidReply, "finish status \(status)") }
+            refusals.append(QueueError.fromScript(code, jobID: claim.job.id))
+        }
+        var claimed: [ClaimedJob] = []
+        claimed.reserveCapacity(flat.count / 2)
+        for index in stride(from: 0, to: flat.count, by: 2) {
+            guard let id = flat[index].string else { throw QueueError(.invalidReply, "finish claimed \(flat[index])") }
+            claimed.append(ClaimedJob(job: try Job(id: id, fields: flat[index + 1]), token: token, leaseUntil: leaseUntil))
+        }
+        return CompletionBatch(refusals: refusals, claimed: claimed, rateLimitedFor: retryAfter > 0 ? .milliseconds(retryAfter) : nil)
     }
-
 
     public func setRateLimit(maxJobs: Int, per window: Duration) async throws {
         do {
@@ -142,14 +156,6 @@ public struct RedisJobQueue: JobQueueDriver {
         } catch {
             throw QueueError(.backend, "\(error)")
         }
-    }
-
-    public func complete(_ claim: ClaimedJob, now: Int64) async throws {
-        _ = try await runStatus(
-            QueueScripts.complete,
-            id: claim.job.id,
-            [claim.job.id, claim.token, Int(now), completedRetention.maxCount, Int(completedRetention.maxAge.milliseconds)]
-        )
     }
 
     public func fail(_ claim: ClaimedJob, message: String, retryAt: Int64, permanent: Bool, now: Int64) async throws -> FailureOutcome {
@@ -427,7 +433,7 @@ extension Job {
             return value.isEmpty ? nil : Self.int64(value)
         }
         guard let state = JobState(rawValue: try text(2)) else { throw QueueError(.invalidReply, "job \(id): unknown state") }
-        guard let backoff = Backoff(encoded: try text(5)) else { throw QueueError(.invalidReply, "job \(id): bad backoff") }
+        guard let backoff = Backoff(encoded: try bytes(5)) else { throw QueueError(.invalidReply, "job \(id): bad backoff") }
         var errors: [JobFailure] = []
         let rawErrors = try bytes(14)
         if rawErrors != Self.emptyErrors {

@@ -45,16 +45,37 @@ extension Backoff {
     }
 
     init?(encoded: String) {
-        let parts = encoded.split(separator: ":").map { Int64($0) }
-        switch (encoded.hasPrefix("fixed:"), encoded.hasPrefix("exp:"), parts.count) {
-        case (true, _, 2):
-            guard let delay = parts[1] else { return nil }
+        self.init(encoded: Array(encoded.utf8))
+    }
+
+    /// Parses `fixed:<ms>` or `exp:<base ms>:<cap ms>` straight from a reply's bytes (every claimed job carries
+    /// one), without making strings.
+    init?(encoded bytes: [UInt8]) {
+        let colon = UInt8(ascii: ":")
+        guard let first = bytes.firstIndex(of: colon) else { return nil }
+        let kind = bytes[..<first]
+        let rest = bytes[(first + 1)...]
+        if kind.elementsEqual("fixed".utf8) {
+            guard let delay = Self.milliseconds(rest) else { return nil }
             self = .fixed(.milliseconds(delay))
-        case (_, true, 3):
-            guard let base = parts[1], let cap = parts[2] else { return nil }
+        } else if kind.elementsEqual("exp".utf8) {
+            guard let second = rest.firstIndex(of: colon), let base = Self.milliseconds(rest[..<second]),
+                let cap = Self.milliseconds(rest[(second + 1)...])
+            else { return nil }
             self = .exponential(base: .milliseconds(base), cap: .milliseconds(cap))
-        default:
+        } else {
             return nil
         }
+    }
+
+    /// A non-negative decimal of 1…18 digits.
+    private static func milliseconds(_ digits: ArraySlice<UInt8>) -> Int64? {
+        guard (1...18).contains(digits.count) else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 }

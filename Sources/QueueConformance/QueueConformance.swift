@@ -92,6 +92,61 @@ public enum QueueConformance {
             try expect(try await queue.job(id: first.job.id)?.state == .completed, "first not completed")
             try expect(try await queue.completeAndClaim(next.claimed!, now: t0 + 2, lease: lease) == .empty, "claimed from an empty queue")
         },
+        QueueCheck(description: "many runs complete and many jobs are claimed in one step; a lost lease refuses only its own run") { make in
+            let queue = try await make()
+            for index in 0..<3 { _ = try await queue.add("first-\(index)") }
+            _ = try await queue.add("later-low", JobOptions(priority: 500))
+            _ = try await queue.add("later-a")
+            _ = try await queue.add("later-b")
+            _ = try await queue.add("later-urgent", JobOptions(priority: 1))
+            var held: [ClaimedJob] = []
+            for _ in 0..<3 { held.append(try await queue.claimJob(lease: .seconds(10), now: t0)!) }
+            try expect(held.map(\.job.name) == ["later-urgent", "first-0", "first-1"], "claimed \(held.map(\.job.name))")
+            // The middle run loses its lease: recovered as stalled once it expires, then held by someone else.
+            _ = try await queue.extendLease(held[0], by: .seconds(60), now: t0)
+            _ = try await queue.extendLease(held[2], by: .seconds(60), now: t0)
+            try expect(try await queue.recoverStalled(maxStalls: 2, now: t0 + 10_000) == 1, "lease not recovered")
+            let batch = try await queue.completeAndClaim(held, claiming: 3, now: t0 + 10_001, lease: lease)
+            try expect(batch.refusals.count == 3 && batch.refusals[0] == nil && batch.refusals[2] == nil, "refusals \(batch.refusals)")
+            try expect(batch.refusals[1]?.code == .leaseLost, "the lost run was not refused: \(String(describing: batch.refusals[1]))")
+            try expect(batch.rateLimitedFor == nil, "rate limited without a limit")
+            // The recovered job is back at the head of its priority; then FIFO.
+            try expect(batch.claimed.map(\.job.name) == ["first-0", "first-2", "later-a"], "claimed \(batch.claimed.map(\.job.name))")
+            try expect(batch.claimed.allSatisfy { $0.job.state == .active && $0.leaseUntil == t0 + 10_001 + 30_000 }, "claims not active")
+            try expect(batch.claimed[0].job.runs == 2 && batch.claimed[0].job.stalls == 1 && batch.claimed[1].job.runs == 1, "runs not counted")
+            // Jobs claimed in one step may share a lease token; no claim reuses an earlier holder's.
+            try expect(!batch.claimed.contains { c in held.contains { $0.token == c.token } }, "an earlier holder's token was reused")
+            for claim in [held[0], held[2]] {
+                try expect(try await queue.job(id: claim.job.id)?.state == .completed, "\(claim.job.name) not completed")
+            }
+            let active = try await queue.counts().active
+            try expect(active == 3, "active \(active)")
+            // Completing an already completed run again is refused; the rest drain; an empty queue claims nothing.
+            let again = try await queue.completeAndClaim([held[0]] + batch.claimed, claiming: 5, now: t0 + 10_002, lease: lease)
+            try expect(again.refusals.first??.code == .leaseLost && again.refusals.dropFirst().allSatisfy { $0 == nil }, "refusals \(again.refusals)")
+            try expect(again.claimed.map(\.job.name) == ["later-b", "later-low"], "claimed \(again.claimed.map(\.job.name))")
+            let last = try await queue.completeAndClaim(again.claimed, claiming: 2, now: t0 + 10_003, lease: lease)
+            try expect(last.refusals.allSatisfy { $0 == nil } && last.claimed.isEmpty && last.outcome == .empty, "last \(last)")
+            let completed = try await queue.counts().completed
+            try expect(completed == 7, "completed \(completed)")
+        },
+        QueueCheck(description: "claims in one step stop at the rate limit and claim nothing while paused") { make in
+            let queue = try await make()
+            for index in 0..<10 { _ = try await queue.add("r\(index)") }
+            try await queue.setRateLimit(maxJobs: 3, per: .seconds(1))
+            let window = (t0 / 1_000) * 1_000
+            let first = try await queue.completeAndClaim([], claiming: 2, now: window + 100, lease: lease)
+            try expect(first.claimed.count == 2 && first.rateLimitedFor == nil, "first \(first.claimed.count) \(String(describing: first.rateLimitedFor))")
+            let second = try await queue.completeAndClaim(first.claimed, claiming: 5, now: window + 300, lease: lease)
+            try expect(second.claimed.count == 1 && second.rateLimitedFor == .milliseconds(700), "second \(second.claimed.count) \(String(describing: second.rateLimitedFor))")
+            try expect(second.refusals == [nil, nil], "completions refused under the limit: \(second.refusals)")
+            try await queue.pause()
+            let paused = try await queue.completeAndClaim(second.claimed, claiming: 5, now: window + 1_000, lease: lease)
+            try expect(paused.claimed.isEmpty && paused.rateLimitedFor == nil && paused.refusals == [nil], "paused \(paused)")
+            try await queue.resume()
+            let next = try await queue.completeAndClaim([], claiming: 5, now: window + 1_000, lease: lease)
+            try expect(next.claimed.map(\.job.name) == ["r3", "r4", "r5"] && next.rateLimitedFor == .milliseconds(1_000), "next window \(next.claimed.map(\.job.name))")
+        },
         QueueCheck(description: "concurrent claimers each get a different job, every job exactly once") { make in
             let queue = try await make()
             let added = try await queue.enqueue(batch: (0..<100).map { ("j\($0)", [], JobOptions()) }, now: t0)
@@ -160,6 +215,17 @@ public enum QueueConformance {
             var refused = false
             do { try await queue.retryDead(id: id, now: t0) } catch let error as QueueError where error.code == .notFound { refused = true }
             try expect(refused, "retrying a removed job did not fail with notFound")
+        },
+        QueueCheck(description: "a claimed job carries the options it was enqueued with") { make in
+            let queue = try await make()
+            let exponential = RetryPolicy(attempts: 7, backoff: .exponential(base: .milliseconds(250), cap: .seconds(90)))
+            _ = try await queue.add("exp", JobOptions(priority: 3, retry: exponential, timeout: .milliseconds(1_500)))
+            _ = try await queue.add("fixed", JobOptions(priority: 4, retry: RetryPolicy(attempts: 2, backoff: .fixed(.seconds(12)))))
+            let first = try await queue.claimJob(lease: lease, now: t0)!.job
+            let second = try await queue.claimJob(lease: lease, now: t0)!.job
+            try expect(first.name == "exp" && first.priority == 3 && first.maxAttempts == 7 && first.timeoutMillis == 1_500, "\(first)")
+            try expect(first.backoff == .exponential(base: .milliseconds(250), cap: .seconds(90)), "backoff \(first.backoff)")
+            try expect(second.backoff == .fixed(.seconds(12)) && second.maxAttempts == 2 && second.timeoutMillis == nil, "\(second)")
         },
         QueueCheck(description: "the backoff schedule: fixed, exponential with full jitter, capped") { _ in
             try expect(Backoff.fixed(.seconds(2)).delay(afterFailure: 5) == .seconds(2), "fixed")

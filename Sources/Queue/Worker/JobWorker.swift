@@ -4,7 +4,9 @@ import NIOConcurrencyHelpers
 /// Runs jobs from one queue with a fixed number of concurrent slots.
 ///
 /// Each slot claims a job under a lease, renews the lease while the handler runs (every third of the lease),
-/// and completes, retries (with the job's backoff) or dead-letters it. A maintenance loop returns jobs whose
+/// and completes, retries (with the job's backoff) or dead-letters it. Completions go through one
+/// ``CompletionBatcher``: the runs all slots finished while its previous call was in flight are completed, and
+/// the slots' next jobs claimed, in one call. A maintenance loop returns jobs whose
 /// lease expired (their worker died) to waiting. ``shutdown(deadline:)`` stops claiming, lets running handlers
 /// finish until the deadline, then cancels them and releases their jobs back to waiting uncounted.
 public final class JobWorker: Sendable {
@@ -20,19 +22,24 @@ public final class JobWorker: Sendable {
         /// Where slots and handlers run; the Redis pool's event loop (`pool.taskExecutor`) saves a thread hop
         /// per round trip. Only for handlers that never block: a blocking handler would stall the event loop.
         public var executor: (any TaskExecutor)?
+        /// How many completion calls may be in flight at once (each sends every run finished since the previous
+        /// one left): more keeps Redis busy while the worker handles replies; fewer makes bigger batches.
+        public var completionSenders: Int
 
         public init(
             concurrency: Int = 8,
             lease: Duration = .seconds(30),
             maxStalls: Int = 2,
             maxIdlePoll: Duration = .milliseconds(50),
-            executor: (any TaskExecutor)? = nil
+            executor: (any TaskExecutor)? = nil,
+            completionSenders: Int = 4
         ) {
             self.concurrency = max(1, concurrency)
             self.lease = lease
             self.maxStalls = maxStalls
             self.maxIdlePoll = maxIdlePoll
             self.executor = executor
+            self.completionSenders = completionSenders
         }
     }
 
@@ -81,9 +88,18 @@ public final class JobWorker: Sendable {
 
     /// Claims and runs jobs until ``shutdown(deadline:)`` is called or the task is cancelled.
     public func run() async {
+        let batcher = CompletionBatcher(queue: queue, lease: configuration.lease, clock: clock)
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<configuration.concurrency {
-                group.addTask(executorPreference: configuration.executor) { await self.slot() }
+            for _ in 0..<min(max(1, configuration.completionSenders), configuration.concurrency) {
+                group.addTask(executorPreference: configuration.executor) { await batcher.run() }
+            }
+            group.addTask {
+                await withTaskGroup(of: Void.self) { slots in
+                    for _ in 0..<self.configuration.concurrency {
+                        slots.addTask(executorPreference: self.configuration.executor) { await self.slot(batcher) }
+                    }
+                }
+                batcher.finish()
             }
             group.addTask { await self.maintenance() }
             group.addTask { await self.ticker() }
@@ -113,7 +129,7 @@ public final class JobWorker: Sendable {
 
     private var isStopping: Bool { state.withLockedValue { $0.stopping } }
 
-    private func slot() async {
+    private func slot(_ batcher: CompletionBatcher) async {
         var idle = Duration.milliseconds(1)
         // A successful run completes and claims the next job in one step; then no separate claim is needed.
         var prefetched: ClaimOutcome?
@@ -144,7 +160,7 @@ public final class JobWorker: Sendable {
                 continue
             }
             idle = .milliseconds(1)
-            prefetched = await process(claim)
+            prefetched = await process(claim, batcher: batcher)
         }
         // Stopping with a job already claimed for the next round: give it back.
         if let claim = prefetched?.claimed {
@@ -212,7 +228,7 @@ public final class JobWorker: Sendable {
     }
 
     /// Runs one job to its outcome; returns the next job when completing it also claimed one.
-    private func process(_ claim: ClaimedJob) async -> ClaimOutcome? {
+    private func process(_ claim: ClaimedJob, batcher: CompletionBatcher) async -> ClaimOutcome? {
         let job = claim.job
         let wait = Duration.milliseconds(max(0, clock.nowMillis() - max(job.runAt, job.createdAt)))
         guard let registration = state.withLockedValue({ $0.handlers[job.name] }) else {
@@ -251,16 +267,14 @@ public final class JobWorker: Sendable {
         var next: ClaimOutcome?
         switch outcome.withLockedValue({ $0 }) ?? .cancelled {
         case .succeeded:
-            do {
-                if isStopping {
-                    try await queue.complete(current, now: clock.nowMillis())
-                } else {
-                    next = try await queue.completeAndClaim(current, now: clock.nowMillis(), lease: configuration.lease)
-                }
-                result = .completed
-            } catch {
-                logger.warning("could not record completion", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            // Completed together with the other slots' finished runs; the reply may carry this slot's next job.
+            let reply = await batcher.submit(current, wantsNext: !isStopping)
+            next = reply.next
+            if let refusal = reply.refusal {
+                logger.warning("could not record completion", metadata: ["job": "\(job.id)", "error": "\(refusal)"])
                 result = .leaseLost
+            } else {
+                result = .completed
             }
         case .failed(let snooze as JobSnooze):
             do {

@@ -28,6 +28,7 @@ struct BenchQueue: AsyncParsableCommand {
     @Option(help: "Worker slots for drain and latency.") var concurrency: Int = 8
     @Option(help: "Jobs per second added during the latency run.") var rate: Int = 500
     @Option(help: "Redis URL (default: REDIS_URL, else redis://127.0.0.1:6379).") var redis: String?
+    @Option(help: "Completion calls in flight at once (the worker's completionSenders).") var senders: Int = 4
     @Flag(help: "Run the worker's slots and handlers on the Redis pool's event loop (for non-blocking handlers).")
     var pinned = false
 
@@ -41,7 +42,10 @@ struct BenchQueue: AsyncParsableCommand {
                 figures["enqueue_per_s"] = Int(try await enqueueRun(pool, prefix: "\(prefix)-e"))
             }
             if mode == .drain || mode == .all {
-                figures["drain_per_s"] = Int(try await drainRun(pool, prefix: "\(prefix)-d"))
+                let drain = try await drainRun(pool, prefix: "\(prefix)-d")
+                figures["drain_per_s"] = Int(drain.perSecond)
+                figures["drain_redis_cpu_us_per_job"] = drain.redisMicros
+                figures["drain_worker_cpu_us_per_job"] = drain.workerMicros
             }
             if mode == .latency || mode == .all {
                 let latencyJobs = mode == .all ? 2_000 : jobsOption ?? 2_000
@@ -70,26 +74,50 @@ struct BenchQueue: AsyncParsableCommand {
         return Double(jobs) / Self.seconds(ContinuousClock.now - start)
     }
 
-    func drainRun(_ pool: RedisPool, prefix: String) async throws -> Double {
+    /// Jobs per second, and the CPU time Redis (its INFO cpu) and this process (getrusage) spent per job meanwhile.
+    func drainRun(_ pool: RedisPool, prefix: String) async throws -> (perSecond: Double, redisMicros: Int, workerMicros: Int) {
         // Completed jobs are trimmed to the default retention as they finish; count completions in the handler.
         let queue = RedisJobQueue(pool: pool, name: try QueueName("bench"), keyPrefix: prefix)
         try await enqueueAll(queue, count: jobs)
         let done = NIOLockedValueBox((count: 0, last: ContinuousClock.now))
-        let worker = JobWorker(queue: queue, configuration: .init(concurrency: concurrency, executor: pinned ? pool.taskExecutor : nil))
+        let worker = JobWorker(
+            queue: queue, configuration: .init(concurrency: concurrency, executor: pinned ? pool.taskExecutor : nil, completionSenders: senders)
+        )
         worker.register("noop") { _ in done.withLockedValue { $0.count += 1; $0.last = .now } }
+        let redisBefore = try await Self.redisCPUSeconds(pool)
+        let selfBefore = Self.processCPUSeconds()
         let start = ContinuousClock.now
         let running = Task { await worker.run() }
         while done.withLockedValue({ $0.count }) < jobs { try await Task.sleep(for: .milliseconds(5)) }
         let elapsed = done.withLockedValue { $0.last } - start
+        let selfCPU = Self.processCPUSeconds() - selfBefore
+        let redisCPU = try await Self.redisCPUSeconds(pool) - redisBefore
         await worker.shutdown(deadline: .seconds(5))
         await running.value
-        return Double(jobs) / Self.seconds(elapsed)
+        return (Double(jobs) / Self.seconds(elapsed), Int(redisCPU * 1e6 / Double(jobs)), Int(selfCPU * 1e6 / Double(jobs)))
+    }
+
+    /// used_cpu_user + used_cpu_sys of the Redis server.
+    static func redisCPUSeconds(_ pool: RedisPool) async throws -> Double {
+        let info = try await pool.send("INFO", "cpu").decode(as: String.self)
+        var total = 0.0
+        for line in info.split(whereSeparator: \.isNewline) where line.hasPrefix("used_cpu_user:") || line.hasPrefix("used_cpu_sys:") {
+            total += Double(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        return total
+    }
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     func latencyRun(_ pool: RedisPool, prefix: String, jobs: Int) async throws -> (p50: Double, p99: Double) {
         let queue = RedisJobQueue(pool: pool, name: try QueueName("bench"), keyPrefix: prefix)
         let delays = NIOLockedValueBox([Double]())
-        let worker = JobWorker(queue: queue, configuration: .init(concurrency: concurrency, executor: pinned ? pool.taskExecutor : nil))
+        let worker = JobWorker(queue: queue, configuration: .init(concurrency: concurrency, executor: pinned ? pool.taskExecutor : nil, completionSenders: senders))
         worker.register("timed") { context in
             let sent = try context.payload(Double.self)
             let delay = Date().timeIntervalSince1970 - sent
