@@ -24,7 +24,7 @@ enum QueueScripts {
           redis.call('XADD', KEYS[6], 'MAXLEN', '~', '10000', '*', 'event', kind, 'id', id)
         end
         local function trim(set, keep, olderThan)
-          local old = redis.call('ZRANGEBYSCORE', set, '-inf', olderThan, 'LIMIT', 0, 1000)
+          local old = redis.call('ZRANGEBYSCORE', set, '-inf', olderThan, 'LIMIT', '0', '1000')
           for _, id in ipairs(old) do redis.call('DEL', prefix .. id) end
           if #old > 0 then redis.call('ZREM', set, unpack(old)) end
           local excess = math.min(redis.call('ZCARD', set) - keep, 1000)
@@ -155,15 +155,16 @@ enum QueueScripts {
               end
               if want == 0 then return {statuses, claimed, retryAfter} end
             end
-            local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
+            local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', '0', '1000')
             for _, id in ipairs(due) do
               redis.call('ZREM', KEYS[2], id)
               makeWaiting(id)
             end
-            local popped = redis.call('ZPOPMIN', KEYS[1], want)
+            -- ZRANGE + ZREM rather than ZPOPMIN: ZPOPMIN would format every popped score with printf.
+            local ids = redis.call('ZRANGE', KEYS[1], '0', want - 1)
+            if #ids > 0 then redis.call('ZREM', KEYS[1], unpack(ids)) end
             local token, leases, count = ARGV[7], {}, 0
-            for i = 1, #popped, 2 do
-              local id = popped[i]
+            for _, id in ipairs(ids) do
               local key = prefix .. id
               local fields = redis.call('HMGET', key, 'name', 'payload', 'state', 'prio', 'max', 'backoff', 'runs', 'fails',
                 'stalls', 'created', 'runat', 'finished', 'timeout', 'progress', 'errors')
@@ -282,7 +283,7 @@ enum QueueScripts {
     static let recoverStalled = RedisScript(
         helpers + """
             local now = tonumber(ARGV[2])
-            local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1000)
+            local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', '0', '1000')
             for _, id in ipairs(expired) do
               redis.call('ZREM', KEYS[3], id)
               local key = prefix .. id
