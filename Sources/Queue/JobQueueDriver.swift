@@ -192,6 +192,10 @@ public protocol JobQueueDriver: Sendable {
     /// Completes a run and claims the next job in one step (one round trip on Redis).
     func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome
 
+    /// Where the worker's completion senders should run: the executor on which this queue's replies arrive (the
+    /// Redis pool's event loop), so a reply continues its sender without a thread hop. Nil: the global executor.
+    var replyExecutor: (any TaskExecutor)? { get }
+
     /// Completes every run in `claims` and claims up to `count` jobs, in one step (one round trip and one atomic
     /// script on Redis). A refused completion (lease lost, job removed) is reported in its place and does not stop
     /// the others. The worker sends the runs its slots finished while its previous call was in flight.
@@ -255,6 +259,8 @@ extension JobQueueDriver {
         try await complete(claim, now: now)
         return try await self.claim(lease: lease, now: now)
     }
+
+    public var replyExecutor: (any TaskExecutor)? { nil }
 
     /// One job at a time: each completion and each claim is atomic on its own.
     public func completeAndClaim(_ claims: [ClaimedJob], claiming count: Int, now: Int64, lease: Duration) async throws -> CompletionBatch {

@@ -111,6 +111,10 @@ public struct RedisJobQueue: JobQueueDriver {
         if let refusal = try await completeAndClaim([claim], claiming: 0, now: now, lease: .zero).refusals[0] { throw refusal }
     }
 
+    /// The pool's event loop: a sender running there continues on the reply without a thread hop, and its
+    /// next call is written without one.
+    public var replyExecutor: (any TaskExecutor)? { pool.taskExecutor }
+
     /// One `finish` script call: every completion and every claim in one round trip and one atomic step.
     public func completeAndClaim(_ claims: [ClaimedJob], claiming count: Int, now: Int64, lease: Duration) async throws -> CompletionBatch {
         let token = Self.newToken()

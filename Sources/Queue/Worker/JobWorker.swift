@@ -91,7 +91,8 @@ public final class JobWorker: Sendable {
         let batcher = CompletionBatcher(queue: queue, lease: configuration.lease, clock: clock)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<min(max(1, configuration.completionSenders), configuration.concurrency) {
-                group.addTask(executorPreference: configuration.executor) { await batcher.run() }
+                // Senders never block: they run where the queue's replies arrive, whatever the slots' executor.
+                group.addTask(executorPreference: queue.replyExecutor ?? configuration.executor) { await batcher.run() }
             }
             group.addTask {
                 await withTaskGroup(of: Void.self) { slots in
