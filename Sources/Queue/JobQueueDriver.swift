@@ -192,6 +192,10 @@ public protocol JobQueueDriver: Sendable {
     /// Completes a run and claims the next job in one step (one round trip on Redis).
     func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome
 
+    /// Waits until a job may have become waiting (true) or `timeout` passed (false), for idle workers. A signal
+    /// is a hint, not a claim: the caller claims afterwards and may find nothing.
+    func waitForWork(timeout: Duration) async throws -> Bool
+
     /// Where the worker's completion senders should run: the executor on which this queue's replies arrive (the
     /// Redis pool's event loop), so a reply continues its sender without a thread hop. Nil: the global executor.
     var replyExecutor: (any TaskExecutor)? { get }
@@ -261,6 +265,12 @@ extension JobQueueDriver {
     }
 
     public var replyExecutor: (any TaskExecutor)? { nil }
+
+    /// No signal: sleeps `timeout` (polling).
+    public func waitForWork(timeout: Duration) async throws -> Bool {
+        try await Task.sleep(for: timeout)
+        return false
+    }
 
     /// One job at a time: each completion and each claim is atomic on its own.
     public func completeAndClaim(_ claims: [ClaimedJob], claiming count: Int, now: Int64, lease: Duration) async throws -> CompletionBatch {

@@ -43,6 +43,9 @@ public struct QueueKeys: Sendable, Hashable {
 
     public enum Kind: String, Sendable, CaseIterable {
         case waiting, active, delayed, completed, dead, events, meta
+        /// The doorbell: a list holding at most one element, pushed when a job becomes waiting and popped by an
+        /// idle worker blocked on it (`BLPOP`), so idle workers start new jobs without polling for them.
+        case notify
         /// Repeatable jobs: a zset of schedule keys by next tick, and a hash of their definitions.
         case repeats, repeatDefinitions = "repeat-definitions"
     }

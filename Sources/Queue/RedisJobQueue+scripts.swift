@@ -2,10 +2,11 @@ import RedisClient
 
 /// The Lua scripts behind every state change of ``RedisJobQueue``; each runs atomically and costs one round trip.
 ///
-/// All take the same seven keys (one hash tag, so one cluster slot) and `ARGV[1]` = the job-hash key prefix:
+/// All take the same eight keys (one hash tag, so one cluster slot) and `ARGV[1]` = the job-hash key prefix:
 /// KEYS[1] waiting (zset, score priority·10^12 + sequence: FIFO within a priority)  KEYS[2] delayed (zset, due time)
 /// KEYS[3] active (zset, lease end)  KEYS[4] completed (zset, finish time)  KEYS[5] dead (zset, time)
 /// KEYS[6] events (stream, capped)  KEYS[7] meta (hash: seq, paused, rate limit: rl_max, rl_window, rl_id, rl_count)
+/// KEYS[8] notify (the doorbell list: one element while a job became waiting and no idle worker has popped it)
 /// Negative results are refusals mapped by ``QueueError/fromScript(_:jobID:)``: -1 no such job, -2 lease not held,
 /// -3 wrong state.
 enum QueueScripts {
@@ -15,10 +16,12 @@ enum QueueScripts {
           local prio, seq = unpack(redis.call('HMGET', key, 'prio', 'seq'))
           return tonumber(prio) * 1000000000000 + tonumber(seq)
         end
-        -- Every move into waiting: state (plus any extra fields), then the waiting zset at the job's FIFO score.
+        -- Every move into waiting: state (plus any extra fields), then the waiting zset at the job's FIFO score,
+        -- then the doorbell for idle workers (one element at most).
         local function makeWaiting(id, ...)
           redis.call('HSET', prefix .. id, 'state', 'waiting', ...)
           redis.call('ZADD', KEYS[1], score(prefix .. id), id)
+          if redis.call('EXISTS', KEYS[8]) == 0 then redis.call('LPUSH', KEYS[8], '1') end
         end
         local function event(kind, id)
           redis.call('XADD', KEYS[6], 'MAXLEN', '~', '10000', '*', 'event', kind, 'id', id)
@@ -48,7 +51,7 @@ enum QueueScripts {
 
         """
 
-    /// enqueue-7: ARGV[2] id or '' · [3] name · [4] payload · [5] priority · [6] max attempts · [7] timeout ms or ''
+    /// enqueue-8: ARGV[2] id or '' · [3] name · [4] payload · [5] priority · [6] max attempts · [7] timeout ms or ''
     /// · [8] now · [9] run-at · [10] backoff. Returns {id, 1 created | 0 existed}.
     static let enqueue = RedisScript(
         helpers + enqueueJob + """
@@ -85,20 +88,20 @@ enum QueueScripts {
 
         """
 
-    /// fireRepeat-8: KEYS[8] the schedules zset. ARGV[2] schedule key · [3] tick being fired · [4] next tick
+    /// fireRepeat-9: KEYS[9] the schedules zset. ARGV[2] schedule key · [3] tick being fired · [4] next tick
     /// · [5..13] the enqueue arguments (id … backoff). Fires only if the schedule still waits for that tick, so
     /// of many workers racing for one tick exactly one enqueues. Returns 1 fired, 0 someone else did.
     static let fireRepeat = RedisScript(
         helpers + enqueueJob + """
-            local current = redis.call('ZSCORE', KEYS[8], ARGV[2])
+            local current = redis.call('ZSCORE', KEYS[9], ARGV[2])
             if not current or tonumber(current) ~= tonumber(ARGV[3]) then return 0 end
-            redis.call('ZADD', KEYS[8], ARGV[4], ARGV[2])
+            redis.call('ZADD', KEYS[9], ARGV[4], ARGV[2])
             enqueueJob(ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13])
             return 1
             """
     )
 
-    /// finish-7: completes runs and claims jobs, any number of each, in one atomic step: `claim`, `complete`,
+    /// finish-8: completes runs and claims jobs, any number of each, in one atomic step: `claim`, `complete`,
     /// `completeAndClaim` and the worker's batched completions are all this script.
     /// ARGV[2] now · [3] keep completed count · [4] keep completed age ms · [5] lease end for claims · [6] claims
     /// wanted · [7] the claims' lease token (one per call: a token is checked against its own job's hash, so jobs
@@ -188,7 +191,7 @@ enum QueueScripts {
             """
     )
 
-    /// fail-7: ARGV[2] id · [3] token · [4] now · [5] message · [6] retry-at · [7] permanent 1/0 · [8] keep dead count
+    /// fail-8: ARGV[2] id · [3] token · [4] now · [5] message · [6] retry-at · [7] permanent 1/0 · [8] keep dead count
     /// · [9] keep dead age ms. Returns 1 dead-lettered, 2 retrying.
     static let fail = RedisScript(
         helpers + """
@@ -219,7 +222,7 @@ enum QueueScripts {
             """
     )
 
-    /// release-7: ARGV[2] id · [3] token. Active → waiting, the run not counted. Returns 0.
+    /// release-8: ARGV[2] id · [3] token. Active → waiting, the run not counted. Returns 0.
     static let release = RedisScript(
         helpers + """
             local id = ARGV[2]
@@ -234,7 +237,7 @@ enum QueueScripts {
             """
     )
 
-    /// snooze-7: ARGV[2] id · [3] token · [4] now · [5] run-at. Active → delayed (or waiting when due), the run not
+    /// snooze-8: ARGV[2] id · [3] token · [4] now · [5] run-at. Active → delayed (or waiting when due), the run not
     /// counted. Returns 0.
     static let snooze = RedisScript(
         helpers + """
@@ -255,7 +258,7 @@ enum QueueScripts {
             """
     )
 
-    /// extendLease-7: ARGV[2] id · [3] token · [4] new lease end. Returns 0.
+    /// extendLease-8: ARGV[2] id · [3] token · [4] new lease end. Returns 0.
     static let extendLease = RedisScript(
         helpers + """
             local id = ARGV[2]
@@ -266,7 +269,7 @@ enum QueueScripts {
             """
     )
 
-    /// progress-7: ARGV[2] id · [3] token · [4] percent. Returns 0.
+    /// progress-8: ARGV[2] id · [3] token · [4] percent. Returns 0.
     static let progress = RedisScript(
         helpers + """
             local id = ARGV[2]
@@ -278,7 +281,7 @@ enum QueueScripts {
             """
     )
 
-    /// recoverStalled-7: ARGV[2] now · [3] max stalls · [4] keep dead count · [5] keep dead age ms.
+    /// recoverStalled-8: ARGV[2] now · [3] max stalls · [4] keep dead count · [5] keep dead age ms.
     /// Jobs whose lease ended go back to waiting (a stall), or to dead past max stalls. Returns how many.
     static let recoverStalled = RedisScript(
         helpers + """
@@ -306,7 +309,7 @@ enum QueueScripts {
             """
     )
 
-    /// retryDead-7: ARGV[2] id · [3] now. Dead → waiting with failures and stalls reset. Returns 0.
+    /// retryDead-8: ARGV[2] id · [3] now. Dead → waiting with failures and stalls reset. Returns 0.
     static let retryDead = RedisScript(
         helpers + """
             local id = ARGV[2]
@@ -320,7 +323,7 @@ enum QueueScripts {
             """
     )
 
-    /// promote-7: ARGV[2] id · [3] now. Delayed → waiting. Returns 0.
+    /// promote-8: ARGV[2] id · [3] now. Delayed → waiting. Returns 0.
     static let promote = RedisScript(
         helpers + """
             local id = ARGV[2]
@@ -334,7 +337,7 @@ enum QueueScripts {
             """
     )
 
-    /// remove-7: ARGV[2] id. Deletes the job from every state; a holder loses its lease. Returns 0.
+    /// remove-8: ARGV[2] id. Deletes the job from every state; a holder loses its lease. Returns 0.
     static let remove = RedisScript(
         helpers + """
             local id = ARGV[2]

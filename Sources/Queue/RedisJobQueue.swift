@@ -10,7 +10,7 @@ public struct RedisJobQueue: JobQueueDriver {
     let pool: RedisPool
     public var completedRetention: Retention
     public var deadRetention: Retention
-    /// The seven keys every script takes (``QueueScripts``), made once: building them per call showed in profiles.
+    /// The eight keys every script takes (``QueueScripts``), made once: building them per call showed in profiles.
     private let scriptKeys: [any RESPArgument]
     private let jobPrefix: String
 
@@ -29,6 +29,7 @@ public struct RedisJobQueue: JobQueueDriver {
         self.deadRetention = deadRetention
         self.scriptKeys = [
             keys.key(.waiting), keys.key(.delayed), keys.key(.active), keys.key(.completed), keys.key(.dead), keys.key(.events), keys.key(.meta),
+            keys.key(.notify),
         ]
         self.jobPrefix = keys.job("")
     }
@@ -114,6 +115,17 @@ public struct RedisJobQueue: JobQueueDriver {
     /// The pool's event loop: a sender running there continues on the reply without a thread hop, and its
     /// next call is written without one.
     public var replyExecutor: (any TaskExecutor)? { pool.taskExecutor }
+
+    /// `BLPOP` on the doorbell list, on a dedicated connection (shared connections never block).
+    public func waitForWork(timeout: Duration) async throws -> Bool {
+        let seconds = Double(max(1, timeout.milliseconds)) / 1000
+        do {
+            let reply = try await pool.sendBlocking(RedisCommand("BLPOP", keys.key(.notify), String(seconds)), blockFor: timeout)
+            return !reply.isNull
+        } catch {
+            throw QueueError(.backend, "\(error)")
+        }
+    }
 
     /// One `finish` script call: every completion and every claim in one round trip and one atomic step.
     public func completeAndClaim(_ claims: [ClaimedJob], claiming count: Int, now: Int64, lease: Duration) async throws -> CompletionBatch {

@@ -17,7 +17,8 @@ public final class JobWorker: Sendable {
         public var lease: Duration
         /// Expired leases a job may have before it is dead-lettered.
         public var maxStalls: Int
-        /// Longest pause between claim attempts when the queue is empty (it starts at 1 ms and doubles).
+        /// Longest wait between claim attempts when the queue is empty (it starts at 1 ms and doubles); on Redis
+        /// one slot spends it blocked on the queue's doorbell, which a newly waiting job rings at once.
         public var maxIdlePoll: Duration
         /// Where slots and handlers run; the Redis pool's event loop (`pool.taskExecutor`) saves a thread hop
         /// per round trip. Only for handlers that never block: a blocking handler would stall the event loop.
@@ -89,6 +90,7 @@ public final class JobWorker: Sendable {
     /// Claims and runs jobs until ``shutdown(deadline:)`` is called or the task is cancelled.
     public func run() async {
         let batcher = CompletionBatcher(queue: queue, lease: configuration.lease, clock: clock)
+        let idleGate = IdleGate(queue: queue)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<min(max(1, configuration.completionSenders), configuration.concurrency) {
                 // Senders never block: they run where the queue's replies arrive, whatever the slots' executor.
@@ -97,7 +99,7 @@ public final class JobWorker: Sendable {
             group.addTask {
                 await withTaskGroup(of: Void.self) { slots in
                     for _ in 0..<self.configuration.concurrency {
-                        slots.addTask(executorPreference: self.configuration.executor) { await self.slot(batcher) }
+                        slots.addTask(executorPreference: self.configuration.executor) { await self.slot(batcher, idleGate: idleGate) }
                     }
                 }
                 batcher.finish()
@@ -130,7 +132,7 @@ public final class JobWorker: Sendable {
 
     private var isStopping: Bool { state.withLockedValue { $0.stopping } }
 
-    private func slot(_ batcher: CompletionBatcher) async {
+    private func slot(_ batcher: CompletionBatcher, idleGate: IdleGate) async {
         var idle = Duration.milliseconds(1)
         // A successful run completes and claims the next job in one step; then no separate claim is needed.
         var prefetched: ClaimOutcome?
@@ -156,7 +158,7 @@ public final class JobWorker: Sendable {
                 try? await Task.sleep(for: retryAfter)
                 continue
             case .empty:
-                try? await Task.sleep(for: idle)
+                await idleGate.wait(timeout: idle)
                 idle = min(idle * 2, configuration.maxIdlePoll)
                 continue
             }
