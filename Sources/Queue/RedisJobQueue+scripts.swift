@@ -43,9 +43,12 @@ enum QueueScripts {
           if errors == '[]' then errors = '[' .. entry .. ']' else errors = string.sub(errors, 1, -2) .. ',' .. entry .. ']' end
           redis.call('HSET', key, 'errors', errors)
         end
-        local function held(key, id, token)
-          if redis.call('EXISTS', key) == 0 then return -1 end
-          if redis.call('HGET', key, 'token') ~= token or not redis.call('ZSCORE', KEYS[3], id) then return -2 end
+        -- The lease check, one HGET: every move out of active clears the token (complete, fail, release, snooze,
+        -- stalled recovery) or deletes the job (remove), so a matching token means the job is active and held.
+        local function held(key, token)
+          local current = redis.call('HGET', key, 'token')
+          if not current then return -1 end
+          if current ~= token or token == '' then return -2 end
           return 0
         end
 
@@ -111,9 +114,6 @@ enum QueueScripts {
     /// claimed = id, {the job's fields in ``Job/redisFields`` order}, id, {…} …, in claim order; retry-after > 0 when
     /// the rate limit held claims back (ms until its window ends). Paused or empty queues claim nothing. The limit is
     /// a fixed window over `now`: at most rl_max claims per rl_window ms, all workers.
-    ///
-    /// The lease check is one `HGET`: every move out of active clears the token (complete, fail, release, snooze,
-    /// stalled recovery) or deletes the job (remove), so a matching token means the job is active and held.
     static let finish = RedisScript(
         helpers + """
             local now = ARGV[2]
@@ -121,15 +121,11 @@ enum QueueScripts {
             for i = 8, #ARGV - 1, 2 do
               local id, token = ARGV[i], ARGV[i + 1]
               local key = prefix .. id
-              local current = redis.call('HGET', key, 'token')
-              if not current then
-                statuses[#statuses + 1] = -1
-              elseif current ~= token or token == '' then
-                statuses[#statuses + 1] = -2
-              else
+              local status = held(key, token)
+              statuses[#statuses + 1] = status
+              if status == 0 then
                 redis.call('HSET', key, 'state', 'completed', 'token', '', 'finished', now, 'progress', '100')
                 event('completed', id)
-                statuses[#statuses + 1] = 0
                 done[#done + 1] = id
               end
             end
@@ -197,7 +193,7 @@ enum QueueScripts {
         helpers + """
             local id, now, retryAt = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[6])
             local key = prefix .. id
-            local status = held(key, id, ARGV[3])
+            local status = held(key, ARGV[3])
             if status < 0 then return status end
             redis.call('ZREM', KEYS[3], id)
             local fails = redis.call('HINCRBY', key, 'fails', 1)
@@ -227,7 +223,7 @@ enum QueueScripts {
         helpers + """
             local id = ARGV[2]
             local key = prefix .. id
-            local status = held(key, id, ARGV[3])
+            local status = held(key, ARGV[3])
             if status < 0 then return status end
             redis.call('ZREM', KEYS[3], id)
             redis.call('HINCRBY', key, 'runs', -1)
@@ -243,7 +239,7 @@ enum QueueScripts {
         helpers + """
             local id, now, runat = ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
             local key = prefix .. id
-            local status = held(key, id, ARGV[3])
+            local status = held(key, ARGV[3])
             if status < 0 then return status end
             redis.call('ZREM', KEYS[3], id)
             redis.call('HINCRBY', key, 'runs', -1)
@@ -262,7 +258,7 @@ enum QueueScripts {
     static let extendLease = RedisScript(
         helpers + """
             local id = ARGV[2]
-            local status = held(prefix .. id, id, ARGV[3])
+            local status = held(prefix .. id, ARGV[3])
             if status < 0 then return status end
             redis.call('ZADD', KEYS[3], 'XX', ARGV[4], id)
             return 0
@@ -273,7 +269,7 @@ enum QueueScripts {
     static let progress = RedisScript(
         helpers + """
             local id = ARGV[2]
-            local status = held(prefix .. id, id, ARGV[3])
+            local status = held(prefix .. id, ARGV[3])
             if status < 0 then return status end
             redis.call('HSET', prefix .. id, 'progress', ARGV[4])
             event('progress', id)
