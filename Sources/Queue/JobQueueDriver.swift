@@ -189,8 +189,6 @@ public protocol JobQueueDriver: Sendable {
     /// Finishes a run. Throws `QueueError.leaseLost` if the lease was lost (expired and recovered, or removed).
     func complete(_ claim: ClaimedJob, now: Int64) async throws
 
-    /// Completes a run and claims the next job in one step (one round trip on Redis).
-    func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome
 
     /// Waits until a job may have become waiting (true) or `timeout` passed (false), for idle workers. A signal
     /// is a hint, not a claim: the caller claims afterwards and may find nothing.
@@ -259,9 +257,11 @@ public protocol JobQueueDriver: Sendable {
 }
 
 extension JobQueueDriver {
+    /// Completes one run and claims the next job in one step (one round trip on Redis); throws the run's refusal.
     public func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome {
-        try await complete(claim, now: now)
-        return try await self.claim(lease: lease, now: now)
+        let batch = try await completeAndClaim([claim], claiming: 1, now: now, lease: lease)
+        if let refusal = batch.refusals.first ?? nil { throw refusal }
+        return batch.outcome
     }
 
     public var replyExecutor: (any TaskExecutor)? { nil }

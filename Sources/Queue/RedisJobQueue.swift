@@ -102,12 +102,6 @@ public struct RedisJobQueue: JobQueueDriver {
         try await completeAndClaim([], claiming: 1, now: now, lease: lease).outcome
     }
 
-    public func completeAndClaim(_ claim: ClaimedJob, now: Int64, lease: Duration) async throws -> ClaimOutcome {
-        let batch = try await completeAndClaim([claim], claiming: 1, now: now, lease: lease)
-        if let refusal = batch.refusals[0] { throw refusal }
-        return batch.outcome
-    }
-
     public func complete(_ claim: ClaimedJob, now: Int64) async throws {
         if let refusal = try await completeAndClaim([claim], claiming: 0, now: now, lease: .zero).refusals[0] { throw refusal }
     }
@@ -480,7 +474,7 @@ extension Job {
     }
 
     /// A decimal integer (optional leading '-') straight from its bytes, without making a String first.
-    static func int64(_ digits: [UInt8]) -> Int64? {
+    static func int64(_ digits: some Collection<UInt8>) -> Int64? {
         guard !digits.isEmpty, digits.count <= 19 else { return digits.isEmpty ? nil : Int64(String(decoding: digits, as: UTF8.self)) }
         var value: Int64 = 0
         var negative = false

@@ -56,26 +56,15 @@ extension Backoff {
         let kind = bytes[..<first]
         let rest = bytes[(first + 1)...]
         if kind.elementsEqual("fixed".utf8) {
-            guard let delay = Self.milliseconds(rest) else { return nil }
+            guard let delay = Job.int64(rest) else { return nil }
             self = .fixed(.milliseconds(delay))
         } else if kind.elementsEqual("exp".utf8) {
-            guard let second = rest.firstIndex(of: colon), let base = Self.milliseconds(rest[..<second]),
-                let cap = Self.milliseconds(rest[(second + 1)...])
+            guard let second = rest.firstIndex(of: colon), let base = Job.int64(rest[..<second]),
+                let cap = Job.int64(rest[(second + 1)...])
             else { return nil }
             self = .exponential(base: .milliseconds(base), cap: .milliseconds(cap))
         } else {
             return nil
         }
-    }
-
-    /// A non-negative decimal of 1…18 digits.
-    private static func milliseconds(_ digits: ArraySlice<UInt8>) -> Int64? {
-        guard (1...18).contains(digits.count) else { return nil }
-        var value: Int64 = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-        }
-        return value
     }
 }
